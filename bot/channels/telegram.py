@@ -1,0 +1,185 @@
+"""Telegram adapter on python-telegram-bot 22: translate updates in, replies out, errors across."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import error as tg_error
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.errors import (
+    BadRequest,
+    ChannelError,
+    RateLimited,
+    TransientError,
+    Unauthorized,
+    Unreachable,
+)
+from bot.channels.splitting import split_text
+from bot.config import TelegramConfig
+from bot.logs import logfmt
+from bot.messages import Inbound, InboundKind, Outbound
+from bot.router import Router
+
+NAME = "telegram"
+MESSAGE_LIMIT = 4096
+log = logging.getLogger("thidua.telegram")
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    """Translate a Telegram update into our Inbound (None for what we do not handle)."""
+    key = f"{NAME}:{update.update_id}"
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message else None
+        chat_id = str(chat.id) if chat else str(query.from_user.id)
+        return Inbound(
+            channel=NAME,
+            chat_id=chat_id,
+            user_id=str(query.from_user.id),
+            display_name=query.from_user.full_name,
+            text=query.data or "",
+            key=key,
+        )
+    message = update.message or update.edited_message
+    if message is None or message.from_user is None or message.chat.type != "private":
+        return None
+    base = {
+        "channel": NAME,
+        "chat_id": str(message.chat.id),
+        "user_id": str(message.from_user.id),
+        "display_name": message.from_user.full_name,
+        "key": key,
+    }
+    if message.text is not None:
+        return Inbound(**base, text=message.text)
+    if message.photo:
+        largest = message.photo[-1]
+        return Inbound(
+            **base, kind=InboundKind.PHOTO, text=message.caption or "", photo_ref=largest.file_id
+        )
+    if message.document is not None:
+        return Inbound(
+            **base,
+            kind=InboundKind.DOCUMENT,
+            text=message.caption or "",
+            document_ref=message.document.file_id,
+            document_name=message.document.file_name,
+        )
+    return Inbound(**base, kind=InboundKind.UNSUPPORTED)
+
+
+def keyboard(message: Outbound) -> InlineKeyboardMarkup | None:
+    """Return the inline keyboard for a message's buttons (each press types the button's value)."""
+    if not message.buttons:
+        return None
+    rows = [
+        [InlineKeyboardButton(button.label[:64], callback_data=button.value[:64]) for button in row]
+        for row in message.buttons
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def map_error(exc: tg_error.TelegramError) -> ChannelError:
+    """Map a PTB error into our exception tree."""
+    if isinstance(exc, tg_error.RetryAfter):
+        with warnings.catch_warnings():  # PTB 22 warns that the type becomes timedelta in 23
+            warnings.simplefilter("ignore")
+            wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        return RateLimited(seconds, str(exc))
+    if isinstance(exc, tg_error.InvalidToken):
+        return Unauthorized(str(exc))
+    if isinstance(exc, tg_error.Forbidden):
+        return Unreachable(str(exc))
+    if isinstance(exc, tg_error.BadRequest):
+        return BadRequest(str(exc))
+    return TransientError(str(exc))
+
+
+class TelegramChannel:
+    """Long-polls Telegram through PTB's Application and hands every update to the router."""
+
+    name = NAME
+
+    def __init__(self, config: TelegramConfig, router: Router, *, poll_timeout: int = 10) -> None:
+        self.router = router
+        self.poll_timeout = poll_timeout
+        self.app: Application = (  # type: ignore[type-arg]
+            ApplicationBuilder()
+            .token(config.token.get_secret_value())
+            .base_url(config.base_url)
+            .base_file_url(config.base_file_url)
+            .concurrent_updates(256)  # the router's per-chat lock keeps each chat in order
+            .get_updates_read_timeout(poll_timeout + 10)
+            .build()
+        )
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        router.register(NAME, self)
+
+    async def start(self) -> None:
+        """Check the token (getMe), then start polling."""
+        try:
+            await self.app.initialize()
+        except tg_error.TelegramError as exc:
+            raise map_error(exc) from None
+        self.router.links.telegram_username = self.app.bot.username
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            poll_interval=0,
+            timeout=self.poll_timeout,
+            allowed_updates=["message", "edited_message", "callback_query"],
+            error_callback=self._on_poll_error,
+        )
+        await self.app.start()
+
+    def _on_poll_error(self, exc: tg_error.TelegramError) -> None:
+        log.warning(logfmt("poll_error", channel=NAME, error=type(exc).__name__))
+
+    async def stop(self) -> None:
+        """Stop polling, finish the updates in flight, and close."""
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None:
+            # Stop the button's spinner at once; the answer itself comes as a message.
+            with contextlib.suppress(tg_error.TelegramError):
+                await update.callback_query.answer()
+        inbound = to_inbound(update)
+        if inbound is not None:
+            await self.router.dispatch(inbound)
+
+    async def send(self, chat_id: str, message: Outbound) -> None:
+        """Send one reply: text (split at 4,096), photo, or document."""
+        try:
+            await self._send(chat_id, message)
+        except tg_error.TelegramError as exc:
+            raise map_error(exc) from None
+
+    async def _send(self, chat_id: str, message: Outbound) -> None:
+        bot = self.app.bot
+        if message.document_path:
+            path = Path(message.document_path)
+            await bot.send_document(
+                chat_id,
+                path,
+                filename=message.document_name or path.name,
+                caption=message.text[:1024] or None,
+            )
+            return
+        if message.photo_url:
+            await bot.send_photo(chat_id, message.photo_url, caption=message.text[:1024] or None)
+            return
+        parts = split_text(message.text, MESSAGE_LIMIT)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await bot.send_message(chat_id, part, reply_markup=keyboard(message) if last else None)

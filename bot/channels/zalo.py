@@ -1,0 +1,97 @@
+"""Zalo adapter: long-poll our own Zalo client, hand updates to the router, send plain text."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.channels.console import render_plain
+from bot.channels.errors import RateLimited, TransientError, Unauthorized
+from bot.channels.zalo_client import ZaloClient
+from bot.channels.zalo_updates import to_inbound
+from bot.config import ZaloConfig
+from bot.logs import logfmt
+from bot.messages import Outbound
+from bot.router import Router
+
+NAME = "zalo"
+log = logging.getLogger("thidua.zalo")
+
+MAX_BACKOFF = 60.0
+STOP_GRACE = 2.0  # how long a shutdown lets the current long poll finish before cancelling it
+
+
+class ZaloChannel:
+    """Polls getUpdates (one update per call) and dispatches each update as its own task."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        config: ZaloConfig,
+        router: Router,
+        *,
+        poll_timeout: int = 30,
+        client: ZaloClient | None = None,
+    ) -> None:
+        self.router = router
+        self.poll_timeout = poll_timeout
+        self.client = client or ZaloClient(config.token.get_secret_value(), config.base_url)
+        self._poller: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._stopping = False
+        router.register(NAME, self)
+
+    async def start(self) -> None:
+        """Check the token (getMe), make sure no webhook is set, then poll in the background."""
+        await self.client.get_me()
+        await self.client.ensure_polling()
+        self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def _poll(self) -> None:
+        backoff = 1.0
+        while not self._stopping:
+            try:
+                updates = await self.client.get_updates(self.poll_timeout)
+                backoff = 1.0
+            except Unauthorized:
+                log.critical(logfmt("token_refused", channel=NAME))
+                return
+            except (RateLimited, TransientError) as exc:
+                log.warning(logfmt("poll_error", channel=NAME, error=type(exc).__name__))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            for update in updates:
+                inbound = to_inbound(update)
+                if inbound is None:
+                    log.info(
+                        logfmt("update_ignored", channel=NAME, zalo_event=update.get("event_name"))
+                    )
+                    continue
+                task: asyncio.Task[object] = asyncio.create_task(self.router.dispatch(inbound))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def stop(self) -> None:
+        """Stop polling, let the updates in flight finish, close the client."""
+        self._stopping = True
+        if self._poller is not None:
+            done, _ = await asyncio.wait({self._poller}, timeout=STOP_GRACE)
+            if not done:
+                self._poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._poller
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.client.aclose()
+
+    async def send(self, chat_id: str, message: Outbound) -> None:
+        """Send one reply as plain text (a link stands in for a document), then any photo."""
+        # Zalo publishes no caption limit, so text always goes as a message of its own.
+        text = render_plain(message.model_copy(update={"photo_url": None}))
+        if text.strip():
+            await self.client.send_message(chat_id, text)
+        if message.photo_url:
+            await self.client.send_photo(chat_id, message.photo_url)

@@ -1,0 +1,230 @@
+"""The `thidua` command line (spec/interface.md §1): exit 0 ok, 1 input refused, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot import admin, invites, org
+from bot.admin import Refused
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+from storage.db import open_database
+from storage.models import Role
+
+OK, REFUSED, USAGE = 0, 1, 2
+
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        return invites.parse_duration(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: thời hạn như 7d, 12h, 30m / a duration such as 7d, 12h, 30m"
+        ) from None
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], human: list[str]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        for line in human:
+            print(line)
+
+
+def _refuse(args: argparse.Namespace, lines: list[str]) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": False, "problems": lines}, ensure_ascii=False))
+    return REFUSED
+
+
+async def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    """Create or migrate the database."""
+    async with open_database(settings.database.path, migrate=False) as db:
+        applied = await db.migrate()
+        version = await db.schema_version()
+    _emit(
+        args,
+        {"database": settings.database.path, "version": version, "applied": applied},
+        [
+            f"Cơ sở dữ liệu sẵn sàng: {settings.database.path} (phiên bản {version}) / "
+            f"database ready (version {version})"
+        ],
+    )
+    return OK
+
+
+async def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Import units from a CSV, all or nothing."""
+    async with open_database(settings.database.path) as db:
+        report = await admin.import_units(db, settings, Path(args.file))
+    _emit(
+        args,
+        {"ok": True, "imported": report.total, "new": report.new, "updated": report.updated},
+        [
+            f"Đã nhập {report.total} đơn vị ({report.new} mới, {report.updated} cập nhật) / "
+            f"imported {report.total} units ({report.new} new, {report.updated} updated)"
+        ],
+    )
+    return OK
+
+
+async def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the organisation tree."""
+    async with open_database(settings.database.path) as db, db.read() as repos:
+        if args.under:
+            root = await repos.units.get(args.under)
+            if root is None:
+                raise Refused([f"không có đơn vị mã {args.under!r} / unknown unit {args.under!r}"])
+            units = await repos.units.subtree(root)
+            base = root.depth
+        else:
+            units, base = await repos.units.all(), 0
+    payload = {
+        "units": [u.model_dump(include={"code", "name", "level", "parent_code"}) for u in units]
+    }
+    _emit(args, payload, org.render_tree(units, settings.org, base))
+    return OK
+
+
+async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a single-use invite code."""
+    clock = settings.make_clock()
+    async with open_database(settings.database.path) as db:
+        info = await admin.make_invite(
+            db,
+            settings,
+            unit_code=args.unit,
+            role=Role(args.role),
+            expires_in=args.expires,
+            now=clock.now(),
+        )
+    human = [
+        f"Mã mời / invite code: {info['code']}",
+        f"Đơn vị / unit: {info['unit']}  Vai trò / role: {info['role']}",
+        f"Hạn / expires: {info['expires_at']}",
+    ]
+    if info["telegram_link"]:
+        human.append(f"Telegram: {info['telegram_link']}")
+    _emit(args, info, human)
+    return OK
+
+
+async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Write an online, consistent copy of the database."""
+    target = Path(args.path)
+    if target.exists():
+        raise Refused([f"{target}: tệp đã có, không ghi đè / the file exists; not overwriting"])
+    async with open_database(settings.database.path) as db:
+        await db.backup(target)
+    _emit(args, {"ok": True, "path": str(target)}, [f"Đã sao lưu vào / backed up to {target}"])
+    return OK
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run every enabled channel until SIGINT/SIGTERM."""
+    from bot.runtime import run_bot
+
+    setup_logging(settings.secrets())
+    return await run_bot(settings)
+
+
+async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Talk to the bot in the terminal as `--user`."""
+    from bot.runtime import run_console
+
+    setup_logging(settings.secrets(), level=30)
+    await run_console(settings, args.user)
+    return OK
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Play the scripted offline demo."""
+    from bot.demo import run_demo
+
+    setup_logging(settings.secrets(), level=30)
+    await run_demo(Path(args.out))
+    return OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        default=argparse.SUPPRESS,
+        help="config file (default: $THIDUA_CONFIG, else ./config.toml)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="thidua", description="thidua-bot: emulation campaigns on Zalo and Telegram"
+    )
+    parser.add_argument("--config", default=None, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, handler: Command, help_text: str, target: Any = sub
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = target.add_parser(name, parents=[common], help=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("init", cmd_init, "create or migrate the database")
+    p.add_argument("--json", action="store_true")
+
+    units = sub.add_parser("units", help="organisation units")
+    units_sub = units.add_subparsers(dest="units_command", required=True)
+    p = add("import", cmd_units_import, "import units from a CSV (all or nothing)", units_sub)
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p = add("list", cmd_units_list, "print the tree", units_sub)
+    p.add_argument("--under", default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = add("invite", cmd_invite, "create a single-use invite code")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--expires", type=_duration, default=invites.DEFAULT_EXPIRY)
+    p.add_argument("--json", action="store_true")
+
+    add("run", cmd_run, "run the enabled channels until SIGINT/SIGTERM")
+    p = add("chat", cmd_chat, "talk to the bot in the terminal")
+    p.add_argument("--user", required=True)
+    p = add("demo", cmd_demo, "the offline, scripted demo")
+    p.add_argument("--out", default="demo-out")
+    p = add("backup", cmd_backup, "an online, consistent copy of the database")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    config = getattr(args, "config", None)
+    try:
+        settings = load_settings(Path(config) if config else None, must_exist=bool(config))
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return REFUSED
+    handler: Command = args.handler
+    try:
+        return asyncio.run(handler(args, settings))
+    except Refused as exc:
+        return _refuse(args, exc.lines)
+    except KeyboardInterrupt:
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""What a handler gets: the message, the member, the conversation, the repositories, the time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.config import Settings
+from bot.messages import Button, Inbound, Outbound
+from bot.texts import Texts
+from storage.models import Conversation, Member, Unit
+from storage.repos import Repos
+
+
+@dataclass
+class BotLinks:
+    """Facts about the bots themselves that replies need (the Telegram @username for links)."""
+
+    telegram_username: str | None = None
+
+    def telegram_start_link(self, code: str) -> str | None:
+        """Return https://t.me/<bot>?start=<code>, or None when the username is unknown."""
+        if not self.telegram_username:
+            return None
+        return f"https://t.me/{self.telegram_username}?start={code}"
+
+
+@dataclass
+class Context:
+    """Everything one update's handling may read or change, inside one transaction."""
+
+    inbound: Inbound
+    repos: Repos
+    conversation: Conversation
+    member: Member | None
+    unit: Unit | None
+    now: datetime
+    texts: Texts
+    settings: Settings
+    links: BotLinks = field(default_factory=BotLinks)
+
+    def say(self, key: str, buttons: list[list[Button]] | None = None, **values: Any) -> Outbound:
+        """Return one reply built from the catalogue sentence `key`."""
+        return Outbound(text=self.texts(key, **values), buttons=buttons or [])
+
+    def local(self, moment: datetime) -> datetime:
+        """Return `moment` in the configured time zone."""
+        return moment.astimezone(self.settings.schedule.zone())
+
+
+def numbered(texts: Texts, labels: list[str]) -> tuple[str, list[list[Button]]]:
+    """Return '1. …' lines and matching buttons (one per row) for a list of options."""
+    lines = "\n".join(
+        texts("option_line", number=index, label=label) for index, label in enumerate(labels, 1)
+    )
+    buttons = [
+        [Button(label=f"{index}. {label}", value=str(index))]
+        for index, label in enumerate(labels, 1)
+    ]
+    return lines, buttons
+
+
+CANCEL_ROW = [Button(label="Hủy", value="huy")]

@@ -1,0 +1,57 @@
+"""Channel-neutral message types: what comes in from a person and what goes back out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class InboundKind(StrEnum):
+    """What kind of thing a person sent."""
+
+    TEXT = "text"
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    UNSUPPORTED = "unsupported"  # stickers, voice, contact cards: we ask for text instead
+
+
+class Inbound(BaseModel):
+    """One message from a person, translated out of its platform's shape."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    chat_id: str
+    user_id: str
+    display_name: str = ""
+    kind: InboundKind = InboundKind.TEXT
+    text: str = ""
+    # Stable key for deduplication (Telegram update_id, Zalo event_name+message_id); None = no dedupe.
+    key: str | None = None
+    photo_ref: str | None = None  # platform file id (Telegram) or URL (Zalo)
+    photo_url: str | None = None
+    document_ref: str | None = None
+    document_name: str | None = None
+
+
+class Button(BaseModel):
+    """A choice shown as a button where the channel has buttons; its value is what typing it means."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    value: str
+
+
+class Outbound(BaseModel):
+    """One message to a person. The text always stands alone: buttons only repeat what it says."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = ""
+    buttons: list[list[Button]] = Field(default_factory=list)  # rows of buttons
+    photo_url: str | None = None
+    document_path: str | None = None  # a file on disk (Telegram sends it; Zalo gets link_url)
+    document_name: str | None = None
+    link_url: str | None = None  # signed download link for channels without documents

@@ -1,0 +1,179 @@
+"""The one entry for every inbound message: dedupe, per-chat lock, role check, handler, reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot import roles
+from bot.clock import Clock
+from bot.config import Settings
+from bot.context import BotLinks, Context
+from bot.delivery import Sender, deliver
+from bot.locks import KeyedLocks
+from bot.logs import logfmt
+from bot.messages import Inbound, InboundKind, Outbound
+from bot.texts import VI, Texts
+from bot.words import Command, Parsed, parse_command
+from handlers import cancel, enrol, help, invite
+from storage.db import Database
+
+log = logging.getLogger("thidua.router")
+
+Handler = Callable[[Context], Awaitable[list[Outbound]]]
+FlowHandler = Callable[[Context, Parsed | None], Awaitable[list[Outbound]]]
+
+# Commands that start something, by command word. Commands allowed by role but missing here
+# belong to later work and get a plain "being prepared" sentence, never silence.
+COMMANDS: dict[Command, tuple[str, Handler]] = {
+    Command.TROGIUP: ("help", help.show_help),
+    Command.START: ("greet", enrol.greet),
+    Command.HUY: ("cancel", cancel.cancel),
+    Command.MOI: ("invite", invite.start),
+}
+
+# Conversations that span several messages, by the flow name stored in the conversation row.
+FLOWS: dict[str, FlowHandler] = {invite.FLOW: invite.on_input}
+
+# Words that act on the conversation in progress rather than start anything.
+NAVIGATION = frozenset({Command.QUAYLAI, Command.BOQUA, Command.SUA, Command.GUI})
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What handling one inbound produced."""
+
+    replies: list[Outbound]
+    handler: str
+    duplicate: bool = False
+
+
+class Router:
+    """Turns inbound messages into replies, one chat at a time, many chats at once."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        *,
+        texts: Texts = VI,
+        links: BotLinks | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.texts = texts
+        self.links = links or BotLinks()
+        self.channels: dict[str, Sender] = {}
+        self._locks = KeyedLocks()
+        self._in_flight = 0
+        self._drained = asyncio.Event()
+        self._drained.set()
+
+    def register(self, channel: str, sender: Sender) -> None:
+        """Say where replies for `channel` go."""
+        self.channels[channel] = sender
+
+    async def dispatch(self, inbound: Inbound) -> Handled:
+        """Handle one inbound message and send its replies through its channel, in order."""
+        self._in_flight += 1
+        self._drained.clear()
+        started = time.perf_counter()
+        handled = Handled([], "failed")
+        try:
+            async with self._locks.hold((inbound.channel, inbound.chat_id)):
+                handled = await self.handle(inbound)
+                sender = self.channels.get(inbound.channel)
+                if sender is not None:
+                    for reply in handled.replies:
+                        await deliver(sender, inbound.channel, inbound.chat_id, reply)
+            return handled
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._drained.set()
+            elapsed = (time.perf_counter() - started) * 1000
+            log.info(
+                logfmt(
+                    "update",
+                    channel=inbound.channel,
+                    kind=inbound.kind.value,
+                    handler=handled.handler,
+                    ms=f"{elapsed:.1f}",
+                )
+            )
+
+    async def drain(self) -> None:
+        """Wait until no update is being handled (for a clean shutdown)."""
+        await self._drained.wait()
+
+    async def handle(self, inbound: Inbound) -> Handled:
+        """Decide and store the effects of one inbound in one transaction; return the replies."""
+        now = self.clock.now()
+        try:
+            async with self.db.transaction() as repos:
+                if inbound.key is not None and not await repos.inbox.record(inbound.key, now):
+                    return Handled([], "duplicate", duplicate=True)
+                member = await repos.members.find(inbound.channel, inbound.user_id)
+                unit = await repos.units.get(member.unit_code) if member else None
+                conversation = await repos.conversations.get(inbound.channel, inbound.chat_id)
+                before = conversation.model_copy(deep=True)
+                ctx = Context(
+                    inbound=inbound,
+                    repos=repos,
+                    conversation=conversation,
+                    member=member,
+                    unit=unit,
+                    now=now,
+                    texts=self.texts,
+                    settings=self.settings,
+                    links=self.links,
+                )
+                name, replies = await self._route(ctx)
+                if ctx.conversation != before:
+                    await repos.conversations.save(
+                        inbound.channel, inbound.chat_id, ctx.conversation, now
+                    )
+                return Handled(replies, name)
+        except Exception:
+            # No person sees a traceback; the transaction rolled back, so nothing half-done stays.
+            log.exception(
+                logfmt("handler_failed", channel=inbound.channel, kind=inbound.kind.value)
+            )
+            return Handled([Outbound(text=self.texts("internal_problem"))], "failed")
+
+    async def _route(self, ctx: Context) -> tuple[str, list[Outbound]]:
+        inbound = ctx.inbound
+        if inbound.kind is InboundKind.UNSUPPORTED:
+            return "unsupported", [ctx.say("text_only")]
+        parsed = parse_command(inbound.text) if inbound.kind is InboundKind.TEXT else None
+        if ctx.member is None:
+            return "enrol", await enrol.unenrolled(ctx, parsed)
+        flow = ctx.conversation.flow
+        if parsed is None:
+            if flow in FLOWS:
+                return flow, await FLOWS[flow](ctx, None)
+            if inbound.kind is not InboundKind.TEXT:
+                return "unsupported", [ctx.say("text_only")]
+            return "unknown", [ctx.say("unknown")]
+        command = parsed.command
+        if command is Command.START and parsed.argument:
+            return "enrol", await enrol.redeem(ctx, parsed.argument)
+        if not roles.allowed(command, ctx.member.role):
+            return "refused", [self._refusal(ctx, command)]
+        if command in NAVIGATION:
+            if flow in FLOWS:
+                return flow, await FLOWS[flow](ctx, parsed)
+            return "nothing_waiting", [ctx.say("nothing_waiting")]
+        if command in COMMANDS:
+            name, handler = COMMANDS[command]
+            return name, await handler(ctx)
+        return "not_ready", [ctx.say("not_ready")]
+
+    def _refusal(self, ctx: Context, command: Command) -> Outbound:
+        names = [ctx.texts(f"role_{role.value}") for role in roles.roles_for(command)]
+        return ctx.say("refused_role", roles=ctx.texts("or_roles").join(names))

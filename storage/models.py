@@ -1,0 +1,98 @@
+"""Pydantic models the repositories return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Role(StrEnum):
+    """What a member may do: representative of one unit, secretary or admin of a subtree."""
+
+    REP = "rep"
+    SECRETARY = "secretary"
+    ADMIN = "admin"
+
+
+class Unit(BaseModel):
+    """One unit of the organisation tree."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None = None
+    path: str = ""
+    depth: int = 0
+
+    def contains(self, other: Unit) -> bool:
+        """True when `other` is this unit or below it."""
+        return other.path.startswith(self.path)
+
+    def is_above(self, other: Unit) -> bool:
+        """True when `other` is strictly below this unit."""
+        return other.path != self.path and other.path.startswith(self.path)
+
+
+class Member(BaseModel):
+    """A person on one channel, bound to one unit with one role."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    channel: str
+    user_id: str
+    chat_id: str
+    display_name: str = ""
+    unit_code: str
+    role: Role
+    enrolled_at: datetime
+    reachable: bool = True
+
+
+class Invite(BaseModel):
+    """A single-use invite code (only its hash is stored)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    code_hash: str
+    unit_code: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+    created_by: int | None = None
+    used_at: datetime | None = None
+    used_by: int | None = None
+
+
+class Conversation(BaseModel):
+    """Where a chat stands: which flow, which step, and the flow's working data."""
+
+    flow: str = ""
+    step: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def idle(self) -> bool:
+        """True when nothing is in progress."""
+        return not self.flow
+
+    def reset(self) -> None:
+        """Go back to the calm state."""
+        self.flow, self.step, self.data = "", "", {}
+
+    def start(self, flow: str, step: str, data: dict[str, Any] | None = None) -> None:
+        """Enter `flow` at `step`."""
+        self.flow, self.step, self.data = flow, step, dict(data or {})
+
+
+class Attempts(BaseModel):
+    """Wrong invite codes from one chat, and until when it is locked out."""
+
+    failures: int = 0
+    locked_until: datetime | None = None

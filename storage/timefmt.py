@@ -1,0 +1,17 @@
+"""How times are written to and read from the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def ts(moment: datetime) -> str:
+    """Format a time for the database: UTC, fixed width, so text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are not stored")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_ts(text: str) -> datetime:
+    """Read a time written by `ts`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
