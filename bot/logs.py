@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
+from typing import TextIO
 
 # httpx logs every request URL at INFO, and bot tokens live in those URLs.
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "apscheduler", "uvicorn.access")
@@ -43,9 +44,11 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-def setup_logging(secrets: Iterable[str], level: int = logging.INFO) -> None:
+def setup_logging(
+    secrets: Iterable[str], level: int = logging.INFO, stream: TextIO | None = None
+) -> None:
     """Send logs to stderr through the redacting formatter; quiet the HTTP libraries."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(RedactingFormatter(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -118,9 +118,9 @@ class Router:
             async with self.db.transaction() as repos:
                 if inbound.key is not None and not await repos.inbox.record(inbound.key, now):
                     return Handled([], "duplicate", duplicate=True)
-                member = await repos.members.find(inbound.channel, inbound.user_id)
-                unit = await repos.units.get(member.unit_code) if member else None
-                conversation = await repos.conversations.get(inbound.channel, inbound.chat_id)
+                member, unit, conversation = await repos.sessions.load(
+                    inbound.channel, inbound.user_id, inbound.chat_id
+                )
                 before = conversation.model_copy(deep=True)
                 ctx = Context(
                     inbound=inbound,

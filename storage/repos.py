@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -20,13 +22,13 @@ _INVITE_COLUMNS = (
 )
 
 
-def _unit(row: aiosqlite.Row) -> Unit:
+def _unit(row: Sequence[Any]) -> Unit:
     return Unit(
         code=row[0], name=row[1], level=row[2], parent_code=row[3], path=row[4], depth=row[5]
     )
 
 
-def _member(row: aiosqlite.Row) -> Member:
+def _member(row: Sequence[Any]) -> Member:
     return Member(
         id=row[0],
         channel=row[1],
@@ -54,38 +56,45 @@ def _invite(row: aiosqlite.Row) -> Invite:
     )
 
 
-class UnitRepo:
-    """The organisation tree."""
+class _Repo:
+    """Shared plumbing: each query is one hop to aiosqlite's thread (execute and fetch together)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
+    async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        return list(await self.conn.execute_fetchall(sql, params))
+
+    async def _one(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
+        rows = await self._all(sql, params)
+        return rows[0] if rows else None
+
+
+class UnitRepo(_Repo):
+    """The organisation tree."""
+
     async def get(self, code: str) -> Unit | None:
         """Return the unit with this code, or None."""
-        async with self.conn.execute(
-            f"SELECT {_UNIT_COLUMNS} FROM units WHERE code = ?", (code,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._one(f"SELECT {_UNIT_COLUMNS} FROM units WHERE code = ?", (code,))
         return _unit(row) if row else None
 
     async def all(self) -> list[Unit]:
         """Return every unit in tree order."""
-        async with self.conn.execute(f"SELECT {_UNIT_COLUMNS} FROM units ORDER BY path") as cur:
-            return [_unit(row) for row in await cur.fetchall()]
+        rows = await self._all(f"SELECT {_UNIT_COLUMNS} FROM units ORDER BY path")
+        return [_unit(row) for row in rows]
 
     async def subtree(self, root: Unit, *, include_root: bool = True) -> list[Unit]:
         """Return `root` (optionally) and every unit below it, in tree order."""
-        async with self.conn.execute(
+        rows = await self._all(
             f"SELECT {_UNIT_COLUMNS} FROM units WHERE path >= ? AND path < ? ORDER BY path",
             (root.path, root.path + "\uffff"),
-        ) as cur:
-            units = [_unit(row) for row in await cur.fetchall()]
+        )
+        units = [_unit(row) for row in rows]
         return units if include_root else [u for u in units if u.code != root.code]
 
     async def count(self) -> int:
         """Return how many units there are."""
-        async with self.conn.execute("SELECT count(*) FROM units") as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT count(*) FROM units")
         return int(row[0]) if row else 0
 
     async def upsert_many(self, units: Iterable[Unit]) -> None:
@@ -99,27 +108,20 @@ class UnitRepo:
         )
 
 
-class MemberRepo:
+class MemberRepo(_Repo):
     """People enrolled on a channel."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
 
     async def find(self, channel: str, user_id: str) -> Member | None:
         """Return the member for this person on this channel, or None."""
-        async with self.conn.execute(
+        row = await self._one(
             f"SELECT {_MEMBER_COLUMNS} FROM members WHERE channel = ? AND user_id = ?",
             (channel, user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _member(row) if row else None
 
     async def get(self, member_id: int) -> Member | None:
         """Return a member by id."""
-        async with self.conn.execute(
-            f"SELECT {_MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._one(f"SELECT {_MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,))
         return _member(row) if row else None
 
     async def enrol(
@@ -134,7 +136,7 @@ class MemberRepo:
         now: datetime,
     ) -> Member:
         """Bind this person to a unit and role (re-binding them if they were enrolled)."""
-        async with self.conn.execute(
+        row = await self._one(
             "INSERT INTO members (channel, user_id, chat_id, display_name, unit_code, role,"
             " enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, user_id) DO UPDATE SET chat_id = excluded.chat_id,"
@@ -142,24 +144,20 @@ class MemberRepo:
             " role = excluded.role, enrolled_at = excluded.enrolled_at, reachable = 1"
             f" RETURNING {_MEMBER_COLUMNS}",
             (channel, user_id, chat_id, display_name, unit_code, role.value, ts(now)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return _member(row)
 
     async def in_unit(self, unit_code: str) -> list[Member]:
         """Return the members bound to one unit."""
-        async with self.conn.execute(
+        rows = await self._all(
             f"SELECT {_MEMBER_COLUMNS} FROM members WHERE unit_code = ? ORDER BY id", (unit_code,)
-        ) as cur:
-            return [_member(row) for row in await cur.fetchall()]
+        )
+        return [_member(row) for row in rows]
 
 
-class InviteRepo:
+class InviteRepo(_Repo):
     """Invite codes, stored by hash."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
 
     async def create(
         self,
@@ -172,45 +170,40 @@ class InviteRepo:
         created_by: int | None,
     ) -> Invite:
         """Store a new invite."""
-        async with self.conn.execute(
+        row = await self._one(
             "INSERT INTO invites (code_hash, unit_code, role, created_at, expires_at, created_by)"
             f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_INVITE_COLUMNS}",
             (code_hash, unit_code, role.value, ts(now), ts(expires_at), created_by),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return _invite(row)
 
     async def by_hash(self, code_hash: str) -> Invite | None:
         """Return the invite whose code hashes to this, or None."""
-        async with self.conn.execute(
+        row = await self._one(
             f"SELECT {_INVITE_COLUMNS} FROM invites WHERE code_hash = ?", (code_hash,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _invite(row) if row else None
 
     async def mark_used(self, invite_id: int, member_id: int, now: datetime) -> bool:
         """Mark an invite used; False if someone used it first."""
-        async with self.conn.execute(
-            "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
+        row = await self._one(
+            "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL"
+            " RETURNING id",
             (ts(now), member_id, invite_id),
-        ) as cur:
-            return cur.rowcount == 1
+        )
+        return row is not None
 
 
-class AttemptRepo:
+class AttemptRepo(_Repo):
     """Wrong invite codes per chat, for throttling."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
 
     async def get(self, channel: str, chat_id: str) -> Attempts:
         """Return the chat's attempt record (empty if none)."""
-        async with self.conn.execute(
+        row = await self._one(
             "SELECT failures, locked_until FROM enrol_attempts WHERE channel = ? AND chat_id = ?",
             (channel, chat_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return Attempts()
         return Attempts(failures=row[0], locked_until=parse_ts(row[1]) if row[1] else None)
@@ -232,34 +225,58 @@ class AttemptRepo:
         )
 
 
-class InboxRepo:
+class InboxRepo(_Repo):
     """Keys of inbound updates already handled."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
 
     async def record(self, key: str, now: datetime) -> bool:
         """Record an inbound key; False if it was seen before (a repeat)."""
-        async with self.conn.execute(
-            "INSERT INTO inbox (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+        row = await self._one(
+            "INSERT INTO inbox (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+            " RETURNING key",
             (key, ts(now)),
-        ) as cur:
-            return cur.rowcount == 1
+        )
+        return row is not None
 
 
-class ConversationRepo:
+class SessionRepo(_Repo):
+    """Everything one inbound needs to be routed, read in a single query."""
+
+    async def load(
+        self, channel: str, user_id: str, chat_id: str
+    ) -> tuple[Member | None, Unit | None, Conversation]:
+        """Return the sender's member row, its unit, and the chat's conversation."""
+        member_cols = ", ".join(f"m.{c.strip()}" for c in _MEMBER_COLUMNS.split(","))
+        unit_cols = ", ".join(f"u.{c.strip()}" for c in _UNIT_COLUMNS.split(","))
+        row = await self._one(
+            f"SELECT {member_cols}, {unit_cols}, c.flow, c.step, c.data"
+            " FROM (SELECT ? AS channel, ? AS user_id, ? AS chat_id) AS k"
+            " LEFT JOIN members AS m ON m.channel = k.channel AND m.user_id = k.user_id"
+            " LEFT JOIN units AS u ON u.code = m.unit_code"
+            " LEFT JOIN conversations AS c ON c.channel = k.channel AND c.chat_id = k.chat_id",
+            (channel, user_id, chat_id),
+        )
+        assert row is not None  # the key row always exists
+        values = tuple(row)
+        member = _member(values[:9]) if values[0] is not None else None
+        unit = _unit(values[9:15]) if values[9] is not None else None
+        flow, step, data = values[15:18]
+        conversation = (
+            Conversation(flow=flow, step=step, data=json.loads(data))
+            if flow is not None
+            else Conversation()
+        )
+        return member, unit, conversation
+
+
+class ConversationRepo(_Repo):
     """Per-chat conversation state."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
 
     async def get(self, channel: str, chat_id: str) -> Conversation:
         """Return the chat's conversation (idle if none)."""
-        async with self.conn.execute(
+        row = await self._one(
             "SELECT flow, step, data FROM conversations WHERE channel = ? AND chat_id = ?",
             (channel, chat_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return Conversation()
         return Conversation(flow=row[0], step=row[1], data=json.loads(row[2]))
@@ -275,16 +292,12 @@ class ConversationRepo:
         )
 
 
-class MetaRepo:
+class MetaRepo(_Repo):
     """Small key/value facts (e.g. the Telegram bot's username)."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
 
     async def get(self, key: str) -> str | None:
         """Return the value stored under `key`."""
-        async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
-            row = await cur.fetchone()
+        row = await self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return str(row[0]) if row else None
 
     async def put(self, key: str, value: str) -> None:
@@ -307,3 +320,4 @@ class Repos:
         self.inbox = InboxRepo(conn)
         self.conversations = ConversationRepo(conn)
         self.meta = MetaRepo(conn)
+        self.sessions = SessionRepo(conn)

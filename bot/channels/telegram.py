@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +29,9 @@ from bot.router import Router
 
 NAME = "telegram"
 MESSAGE_LIMIT = 4096
+# Updates handled at once. Enough that one slow chat never holds up the others; httpx's pool
+# grows slower per request with many open connections, so more is not faster (benchmarks/).
+CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_CONCURRENCY", "32"))
 log = logging.getLogger("thidua.telegram")
 
 
@@ -107,7 +111,14 @@ class TelegramChannel:
 
     name = NAME
 
-    def __init__(self, config: TelegramConfig, router: Router, *, poll_timeout: int = 10) -> None:
+    def __init__(
+        self,
+        config: TelegramConfig,
+        router: Router,
+        *,
+        poll_timeout: int = 10,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
         self.router = router
         self.poll_timeout = poll_timeout
         self.app: Application = (  # type: ignore[type-arg]
@@ -115,7 +126,7 @@ class TelegramChannel:
             .token(config.token.get_secret_value())
             .base_url(config.base_url)
             .base_file_url(config.base_file_url)
-            .concurrent_updates(256)  # the router's per-chat lock keeps each chat in order
+            .concurrent_updates(concurrency)  # the router's per-chat lock keeps each chat in order
             .get_updates_read_timeout(poll_timeout + 10)
             .build()
         )
