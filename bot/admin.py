@@ -10,10 +10,13 @@ from typing import Any
 import httpx
 
 from bot import invites, org
+from bot.campaigns.loader import load_file
+from bot.campaigns.model import Campaign
 from bot.config import Settings
 from bot.context import BotLinks
 from storage.db import Database
 from storage.models import Role
+from storage.repos import FormRow
 
 TELEGRAM_USERNAME_KEY = "telegram.username"
 
@@ -118,3 +121,101 @@ async def make_invite(
         "expires_at": created.invite.expires_at.astimezone(zone).isoformat(timespec="seconds"),
         "telegram_link": links.telegram_start_link(created.code),
     }
+
+
+async def check_campaign(db: Database | None, settings: Settings, path: Path) -> Campaign:
+    """Validate a campaign file (against the tree when a database is given); Refused lists all."""
+    units: set[str] | None = None
+    if db is not None:
+        async with db.read() as repos:
+            units = {u.code for u in await repos.units.all()} or None
+    campaign, problems = load_file(path, levels=set(settings.org.level_ids()), units=units)
+    if problems or campaign is None:
+        raise Refused([p.render() for p in problems] or [f"{path}: không đọc được / unreadable"])
+    return campaign
+
+
+async def load_campaign(
+    db: Database, settings: Settings, path: Path, now: datetime
+) -> tuple[Campaign, int]:
+    """Validate and store a campaign (insert or update by code); return it and its revision.
+
+    A reload never loses an answer: submissions keep their JSON, and a form that already has
+    submissions cannot be removed from the file.
+    """
+    campaign = await check_campaign(db, settings, path)
+    source = read_text_file(path)
+    info = campaign.campaign
+    async with db.transaction() as repos:
+        used = await repos.campaigns.forms_with_submissions(info.code)
+        kept = {form.id for form in campaign.forms}
+        missing = sorted(set(used) - kept)
+        if missing:
+            raise Refused(
+                [
+                    f"{path}: forms[{form_id}]: mẫu này đã có {used[form_id]} bài gửi, không xóa"
+                    f" được khỏi tệp / this form has {used[form_id]} submissions and cannot be"
+                    " removed"
+                    for form_id in missing
+                ]
+            )
+        revision = await repos.campaigns.save(
+            code=info.code,
+            title=info.title,
+            scope=info.scope,
+            starts_on=info.starts_on.isoformat(),
+            ends_on=info.ends_on.isoformat(),
+            definition=campaign.model_dump(mode="json"),
+            source=source,
+            forms=[
+                FormRow(
+                    form_id=form.id,
+                    title=form.title,
+                    kind=form.kind.value,
+                    level=form.level,
+                    multiple=form.multiple,
+                    about=form.about,
+                    opens_on=(form.opens_on or info.starts_on).isoformat(),
+                    due_on=form.due_on.isoformat(),
+                    late=form.late.value,
+                )
+                for form in campaign.forms
+            ],
+            now=now,
+        )
+    return campaign, revision
+
+
+def campaign_summary(campaign: Campaign, revision: int | None = None) -> dict[str, Any]:
+    """The JSON shape of `thidua campaign list` for one campaign."""
+    info = campaign.campaign
+    return {
+        "code": info.code,
+        "title": info.title,
+        "plan_number": info.plan_number,
+        "scope": info.scope,
+        "starts_on": info.starts_on.isoformat(),
+        "ends_on": info.ends_on.isoformat(),
+        "revision": revision,
+        "forms": [
+            {
+                "id": form.id,
+                "title": form.title,
+                "kind": form.kind.value,
+                "level": form.level,
+                "multiple": form.multiple,
+                "opens_on": (form.opens_on or info.starts_on).isoformat(),
+                "due_on": form.due_on.isoformat(),
+                "late": form.late.value,
+                "questions": len(form.questions),
+            }
+            for form in campaign.forms
+        ],
+    }
+
+
+async def list_campaigns(db: Database) -> list[dict[str, Any]]:
+    """Every loaded campaign in the JSON shape of `thidua campaign list`."""
+    async with db.read() as repos:
+        stored = await repos.campaigns.all()
+    return [campaign_summary(Campaign.model_validate(s.definition), s.revision) for s in stored]

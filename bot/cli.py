@@ -120,6 +120,56 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+async def cmd_campaign_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate a campaign file; every problem as FILE:LINE: key: message."""
+    path = Path(args.file)
+    db_path = Path(settings.database.path)
+    if db_path.exists():
+        async with open_database(db_path) as db:
+            campaign = await admin.check_campaign(db, settings, path)
+    else:
+        campaign = await admin.check_campaign(None, settings, path)
+    forms = len(campaign.forms)
+    _emit(
+        args,
+        {"ok": True, "code": campaign.campaign.code, "forms": forms},
+        [f"{path}: hợp lệ, {forms} mẫu / valid, {forms} forms ({campaign.campaign.code})"],
+    )
+    return OK
+
+
+async def cmd_campaign_load(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate, then insert or update a campaign by its code."""
+    clock = settings.make_clock()
+    async with open_database(settings.database.path) as db:
+        campaign, revision = await admin.load_campaign(db, settings, Path(args.file), clock.now())
+    code = campaign.campaign.code
+    _emit(
+        args,
+        {"ok": True, "code": code, "revision": revision, "forms": len(campaign.forms)},
+        [
+            f"Đã nạp đợt thi đua {code} (lần {revision}) / loaded campaign {code} (revision {revision})"
+        ],
+    )
+    return OK
+
+
+async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int:
+    """List campaigns with their forms, windows and deadlines."""
+    async with open_database(settings.database.path) as db:
+        campaigns = await admin.list_campaigns(db)
+    human: list[str] = []
+    for item in campaigns:
+        human.append(f"{item['code']}  {item['title']}  ({item['starts_on']} – {item['ends_on']})")
+        for form in item["forms"]:
+            human.append(
+                f"  {form['id']}  {form['title']}  [{form['kind']}, {form['level']}]"
+                f"  {form['opens_on']} → {form['due_on']} ({form['late']})"
+            )
+    _emit(args, {"campaigns": campaigns}, human)
+    return OK
+
+
 async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write an online, consistent copy of the database."""
     target = Path(args.path)
@@ -194,6 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", required=True)
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--expires", type=_duration, default=invites.DEFAULT_EXPIRY)
+    p.add_argument("--json", action="store_true")
+
+    campaign = sub.add_parser("campaign", help="campaign files")
+    campaign_sub = campaign.add_subparsers(dest="campaign_command", required=True)
+    p = add("check", cmd_campaign_check, "validate a campaign file", campaign_sub)
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p = add("load", cmd_campaign_load, "validate and store a campaign", campaign_sub)
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p = add("list", cmd_campaign_list, "campaigns with their forms and deadlines", campaign_sub)
     p.add_argument("--json", action="store_true")
 
     add("run", cmd_run, "run the enabled channels until SIGINT/SIGTERM")

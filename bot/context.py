@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import Settings
+from bot.files import Downloaded
 from bot.messages import Button, Inbound, Outbound
 from bot.texts import Texts
 from storage.models import Conversation, Member, Unit
@@ -39,6 +40,8 @@ class Context:
     texts: Texts
     settings: Settings
     links: BotLinks = field(default_factory=BotLinks)
+    download: Downloaded | None = None  # a photo or file fetched before the transaction
+    download_kept: bool = False  # a handler stored it; otherwise the router removes it
 
     def say(self, key: str, buttons: list[list[Button]] | None = None, **values: Any) -> Outbound:
         """Return one reply built from the catalogue sentence `key`."""

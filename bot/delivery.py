@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.channels.errors import ChannelError, RateLimited, TransientError, Unreachable
 from bot.logs import logfmt
-from bot.messages import Outbound
+from bot.messages import Inbound, Outbound
 
 log = logging.getLogger("thidua.delivery")
 
@@ -22,6 +22,15 @@ class Sender(Protocol):
 
     async def send(self, chat_id: str, message: Outbound) -> None:
         """Deliver `message` to `chat_id`."""
+        ...
+
+
+@runtime_checkable
+class Fetcher(Protocol):
+    """A channel that can download the photo or file of an inbound message."""
+
+    async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:
+        """Return the file's bytes and a file suffix (e.g. '.jpg'), or None if too big."""
         ...
 
 

@@ -9,16 +9,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot import roles
+from bot.channels.errors import ChannelError
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotLinks, Context
-from bot.delivery import Sender, deliver
+from bot.delivery import Fetcher, Sender, deliver
+from bot.files import Downloaded, files_dir, save_bytes
 from bot.locks import KeyedLocks
 from bot.logs import logfmt
 from bot.messages import Inbound, InboundKind, Outbound
 from bot.texts import VI, Texts
 from bot.words import Command, Parsed, parse_command
-from handlers import cancel, enrol, help, invite
+from handlers import cancel, enrol, forms, help, invite, status
 from storage.db import Database
 
 log = logging.getLogger("thidua.router")
@@ -33,10 +35,15 @@ COMMANDS: dict[Command, tuple[str, Handler]] = {
     Command.START: ("greet", enrol.greet),
     Command.HUY: ("cancel", cancel.cancel),
     Command.MOI: ("invite", invite.start),
+    Command.DANGKY: ("register", forms.start_registration),
+    Command.BAOCAO: ("report", forms.start_report),
+    Command.TRANGTHAI: ("status", status.show_status),
 }
 
 # Conversations that span several messages, by the flow name stored in the conversation row.
-FLOWS: dict[str, FlowHandler] = {invite.FLOW: invite.on_input}
+FLOWS: dict[str, FlowHandler] = {invite.FLOW: invite.on_input, forms.FLOW: forms.on_input}
+# Flows that take photos and files; elsewhere they get "please type".
+TAKES_FILES = frozenset({forms.FLOW})
 
 # Words that act on the conversation in progress rather than start anything.
 NAVIGATION = frozenset({Command.QUAYLAI, Command.BOQUA, Command.SUA, Command.GUI})
@@ -70,6 +77,8 @@ class Router:
         self.links = links or BotLinks()
         self.channels: dict[str, Sender] = {}
         self._locks = KeyedLocks()
+        # Called after each inbound is handled and its replies sent (tests, benchmarks).
+        self.observers: list[Callable[[Inbound, Handled], None]] = []
         self._in_flight = 0
         self._drained = asyncio.Event()
         self._drained.set()
@@ -86,11 +95,14 @@ class Router:
         handled = Handled([], "failed")
         try:
             async with self._locks.hold((inbound.channel, inbound.chat_id)):
-                handled = await self.handle(inbound)
+                download = await self._download(inbound)
+                handled = await self.handle(inbound, download)
                 sender = self.channels.get(inbound.channel)
                 if sender is not None:
                     for reply in handled.replies:
                         await deliver(sender, inbound.channel, inbound.chat_id, reply)
+            for observer in self.observers:
+                observer(inbound, handled)
             return handled
         finally:
             self._in_flight -= 1
@@ -111,9 +123,37 @@ class Router:
         """Wait until no update is being handled (for a clean shutdown)."""
         await self._drained.wait()
 
-    async def handle(self, inbound: Inbound) -> Handled:
+    async def _download(self, inbound: Inbound) -> Downloaded | None:
+        """Fetch a photo or file before the transaction, when a form is waiting for one.
+
+        Network I/O stays outside the database lock; Zalo's photo links may expire, so the
+        copy is taken now.
+        """
+        if inbound.kind not in (InboundKind.PHOTO, InboundKind.DOCUMENT):
+            return None
+        sender = self.channels.get(inbound.channel)
+        if not isinstance(sender, Fetcher):
+            return None
+        async with self.db.read() as repos:
+            conversation = await repos.conversations.get(inbound.channel, inbound.chat_id)
+        if conversation.flow not in TAKES_FILES:
+            return None
+        try:
+            fetched = await sender.fetch(inbound)
+        except ChannelError as exc:
+            log.warning(
+                logfmt("download_failed", channel=inbound.channel, error=type(exc).__name__)
+            )
+            return None
+        if fetched is None:
+            return None
+        data, suffix = fetched
+        return save_bytes(files_dir(self.settings), data, suffix)
+
+    async def handle(self, inbound: Inbound, download: Downloaded | None = None) -> Handled:
         """Decide and store the effects of one inbound in one transaction; return the replies."""
         now = self.clock.now()
+        kept = False
         try:
             async with self.db.transaction() as repos:
                 if inbound.key is not None and not await repos.inbox.record(inbound.key, now):
@@ -132,19 +172,25 @@ class Router:
                     texts=self.texts,
                     settings=self.settings,
                     links=self.links,
+                    download=download,
                 )
                 name, replies = await self._route(ctx)
+                kept = ctx.download_kept
                 if ctx.conversation != before:
                     await repos.conversations.save(
                         inbound.channel, inbound.chat_id, ctx.conversation, now
                     )
                 return Handled(replies, name)
         except Exception:
+            kept = False
             # No person sees a traceback; the transaction rolled back, so nothing half-done stays.
             log.exception(
                 logfmt("handler_failed", channel=inbound.channel, kind=inbound.kind.value)
             )
             return Handled([Outbound(text=self.texts("internal_problem"))], "failed")
+        finally:
+            if download is not None and not kept:
+                (files_dir(self.settings) / download.path).unlink(missing_ok=True)
 
     async def _route(self, ctx: Context) -> tuple[str, list[Outbound]]:
         inbound = ctx.inbound
@@ -155,10 +201,10 @@ class Router:
             return "enrol", await enrol.unenrolled(ctx, parsed)
         flow = ctx.conversation.flow
         if parsed is None:
+            if inbound.kind is not InboundKind.TEXT and flow not in TAKES_FILES:
+                return "unsupported", [ctx.say("text_only")]
             if flow in FLOWS:
                 return flow, await FLOWS[flow](ctx, None)
-            if inbound.kind is not InboundKind.TEXT:
-                return "unsupported", [ctx.say("text_only")]
             return "unknown", [ctx.say("unknown")]
         command = parsed.command
         if command is Command.START and parsed.argument:

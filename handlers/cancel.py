@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.messages import Outbound
+from handlers import forms
 
 
 async def cancel(ctx: Context) -> list[Outbound]:
     """Leave whatever flow is in progress (its saved data stays) and say so."""
     if ctx.conversation.idle:
         return [ctx.say("cancel_idle")]
+    in_form = ctx.conversation.flow == forms.FLOW and ctx.conversation.step == "answer"
+    command = forms.cancel_word(ctx)
     ctx.conversation.reset()
+    if in_form:
+        return [ctx.say("form_cancelled", command=command)]
     return [ctx.say("cancel_done")]

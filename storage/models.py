@@ -96,3 +96,50 @@ class Attempts(BaseModel):
 
     failures: int = 0
     locked_until: datetime | None = None
+
+
+class Submission(BaseModel):
+    """A unit's submitted form (a work, for registrations), with its current answers."""
+
+    id: int
+    campaign_code: str
+    form_id: str
+    unit_code: str
+    work_id: int | None = None
+    version: int
+    first_submitted_at: datetime
+    last_submitted_at: datetime
+    late_days: int = 0
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class SubmissionVersion(BaseModel):
+    """One version of a submission: who sent which answers when."""
+
+    submission_id: int
+    version: int
+    answers: dict[str, Any]
+    member_id: int | None
+    submitted_at: datetime
+    late_days: int = 0
+
+
+class Draft(BaseModel):
+    """Unfinished answers of one member for one form (or one amendment)."""
+
+    id: int
+    member_id: int
+    draft_key: str
+    state: dict[str, Any]
+    updated_at: datetime
+
+
+class StoredCampaign(BaseModel):
+    """A loaded campaign: its JSON definition and bookkeeping."""
+
+    code: str
+    title: str
+    scope: str
+    definition: dict[str, Any]
+    revision: int
+    loaded_at: datetime

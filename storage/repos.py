@@ -5,12 +5,24 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from storage.models import Attempts, Conversation, Invite, Member, Role, Unit
+from storage.models import (
+    Attempts,
+    Conversation,
+    Draft,
+    Invite,
+    Member,
+    Role,
+    StoredCampaign,
+    Submission,
+    SubmissionVersion,
+    Unit,
+)
 from storage.timefmt import parse_ts, ts
 
 _UNIT_COLUMNS = "code, name, level, parent_code, path, depth"
@@ -309,6 +321,340 @@ class MetaRepo(_Repo):
         )
 
 
+@dataclass(frozen=True)
+class FormRow:
+    """The SQL-queryable facts of one form (the full definition is in the campaign JSON)."""
+
+    form_id: str
+    title: str
+    kind: str
+    level: str
+    multiple: bool
+    about: str | None
+    opens_on: str
+    due_on: str
+    late: str
+
+
+class CampaignRepo(_Repo):
+    """Campaigns and their forms."""
+
+    async def get(self, code: str) -> StoredCampaign | None:
+        """Return a loaded campaign by code."""
+        row = await self._one(
+            "SELECT code, title, scope, definition, revision, loaded_at FROM campaigns"
+            " WHERE code = ?",
+            (code,),
+        )
+        return _campaign(row) if row else None
+
+    async def all(self) -> list[StoredCampaign]:
+        """Return every loaded campaign, oldest start first."""
+        rows = await self._all(
+            "SELECT code, title, scope, definition, revision, loaded_at FROM campaigns"
+            " ORDER BY starts_on, code"
+        )
+        return [_campaign(row) for row in rows]
+
+    async def save(
+        self,
+        *,
+        code: str,
+        title: str,
+        scope: str,
+        starts_on: str,
+        ends_on: str,
+        definition: dict[str, Any],
+        source: str,
+        forms: list[FormRow],
+        now: datetime,
+    ) -> int:
+        """Insert or update a campaign and its forms; return its revision."""
+        row = await self._one(
+            "INSERT INTO campaigns (code, title, scope, starts_on, ends_on, definition, source,"
+            " revision, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT (code) DO UPDATE SET title = excluded.title, scope = excluded.scope,"
+            " starts_on = excluded.starts_on, ends_on = excluded.ends_on,"
+            " definition = excluded.definition, source = excluded.source,"
+            " revision = campaigns.revision + 1, loaded_at = excluded.loaded_at"
+            " RETURNING revision",
+            (code, title, scope, starts_on, ends_on, json.dumps(definition), source, ts(now)),
+        )
+        assert row is not None
+        kept = [f.form_id for f in forms]
+        marks = ",".join("?" for _ in kept)
+        await self.conn.execute(
+            f"DELETE FROM forms WHERE campaign_code = ? AND form_id NOT IN ({marks})"
+            " AND NOT EXISTS (SELECT 1 FROM submissions AS s WHERE s.campaign_code ="
+            " forms.campaign_code AND s.form_id = forms.form_id)",
+            (code, *kept),
+        )
+        await self.conn.executemany(
+            "INSERT INTO forms (campaign_code, form_id, title, kind, level, multiple, about,"
+            " opens_on, due_on, late, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (campaign_code, form_id) DO UPDATE SET title = excluded.title,"
+            " kind = excluded.kind, level = excluded.level, multiple = excluded.multiple,"
+            " about = excluded.about, opens_on = excluded.opens_on, due_on = excluded.due_on,"
+            " late = excluded.late, position = excluded.position",
+            [
+                (
+                    code,
+                    f.form_id,
+                    f.title,
+                    f.kind,
+                    f.level,
+                    int(f.multiple),
+                    f.about,
+                    f.opens_on,
+                    f.due_on,
+                    f.late,
+                    index,
+                )
+                for index, f in enumerate(forms)
+            ],
+        )
+        return int(row[0])
+
+    async def forms_with_submissions(self, code: str) -> dict[str, int]:
+        """Return form id -> number of submissions, for forms that have any."""
+        rows = await self._all(
+            "SELECT form_id, count(*) FROM submissions WHERE campaign_code = ? GROUP BY form_id",
+            (code,),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+
+def _campaign(row: Sequence[Any]) -> StoredCampaign:
+    return StoredCampaign(
+        code=row[0],
+        title=row[1],
+        scope=row[2],
+        definition=json.loads(row[3]),
+        revision=row[4],
+        loaded_at=parse_ts(row[5]),
+    )
+
+
+_SUBMISSION_SELECT = (
+    "SELECT s.id, s.campaign_code, s.form_id, s.unit_code, s.work_id, s.current_version,"
+    " s.first_submitted_at, v.submitted_at, s.late_days, v.answers"
+    " FROM submissions AS s JOIN submission_versions AS v"
+    " ON v.submission_id = s.id AND v.version = s.current_version"
+)
+
+
+def _submission(row: Sequence[Any]) -> Submission:
+    return Submission(
+        id=row[0],
+        campaign_code=row[1],
+        form_id=row[2],
+        unit_code=row[3],
+        work_id=row[4],
+        version=row[5],
+        first_submitted_at=parse_ts(row[6]),
+        last_submitted_at=parse_ts(row[7]),
+        late_days=row[8],
+        answers=json.loads(row[9]),
+    )
+
+
+class SubmissionRepo(_Repo):
+    """Submitted forms and every version of them (nothing is overwritten)."""
+
+    async def create(
+        self,
+        *,
+        campaign_code: str,
+        form_id: str,
+        unit_code: str,
+        work_id: int | None,
+        answers: dict[str, Any],
+        member_id: int | None,
+        now: datetime,
+        late_days: int,
+    ) -> int:
+        """Store a new submission as version 1; return its id."""
+        row = await self._one(
+            "INSERT INTO submissions (campaign_code, form_id, unit_code, work_id,"
+            " current_version, first_submitted_at, late_days) VALUES (?, ?, ?, ?, 1, ?, ?)"
+            " RETURNING id",
+            (campaign_code, form_id, unit_code, work_id, ts(now), late_days),
+        )
+        assert row is not None
+        submission_id = int(row[0])
+        await self._add_version(submission_id, 1, answers, member_id, now, late_days)
+        return submission_id
+
+    async def amend(
+        self,
+        submission_id: int,
+        *,
+        answers: dict[str, Any],
+        member_id: int | None,
+        now: datetime,
+        late_days: int,
+    ) -> int:
+        """Add a new version to a submission; return its number."""
+        row = await self._one(
+            "UPDATE submissions SET current_version = current_version + 1 WHERE id = ?"
+            " RETURNING current_version",
+            (submission_id,),
+        )
+        assert row is not None
+        version = int(row[0])
+        await self._add_version(submission_id, version, answers, member_id, now, late_days)
+        return version
+
+    async def _add_version(
+        self,
+        submission_id: int,
+        version: int,
+        answers: dict[str, Any],
+        member_id: int | None,
+        now: datetime,
+        late_days: int,
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO submission_versions (submission_id, version, answers, member_id,"
+            " submitted_at, late_days) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                submission_id,
+                version,
+                json.dumps(answers, ensure_ascii=False),
+                member_id,
+                ts(now),
+                late_days,
+            ),
+        )
+
+    async def get(self, submission_id: int) -> Submission | None:
+        """Return one submission with its current answers."""
+        row = await self._one(f"{_SUBMISSION_SELECT} WHERE s.id = ?", (submission_id,))
+        return _submission(row) if row else None
+
+    async def for_unit(
+        self, unit_code: str, campaign_code: str, form_id: str | None = None
+    ) -> list[Submission]:
+        """Return a unit's submissions in a campaign (one form, or all), oldest first."""
+        if form_id is None:
+            rows = await self._all(
+                f"{_SUBMISSION_SELECT} WHERE s.unit_code = ? AND s.campaign_code = ? ORDER BY s.id",
+                (unit_code, campaign_code),
+            )
+        else:
+            rows = await self._all(
+                f"{_SUBMISSION_SELECT} WHERE s.unit_code = ? AND s.campaign_code = ?"
+                " AND s.form_id = ? ORDER BY s.id",
+                (unit_code, campaign_code, form_id),
+            )
+        return [_submission(row) for row in rows]
+
+    async def versions(self, submission_id: int) -> list[SubmissionVersion]:
+        """Return every version of a submission, oldest first."""
+        rows = await self._all(
+            "SELECT submission_id, version, answers, member_id, submitted_at, late_days"
+            " FROM submission_versions WHERE submission_id = ? ORDER BY version",
+            (submission_id,),
+        )
+        return [
+            SubmissionVersion(
+                submission_id=row[0],
+                version=row[1],
+                answers=json.loads(row[2]),
+                member_id=row[3],
+                submitted_at=parse_ts(row[4]),
+                late_days=row[5],
+            )
+            for row in rows
+        ]
+
+
+class DraftRepo(_Repo):
+    """Unfinished answers, one per member and form (or amendment)."""
+
+    async def get(self, member_id: int, draft_key: str) -> Draft | None:
+        """Return the member's draft under this key."""
+        row = await self._one(
+            "SELECT id, member_id, draft_key, state, updated_at FROM drafts"
+            " WHERE member_id = ? AND draft_key = ?",
+            (member_id, draft_key),
+        )
+        return _draft(row) if row else None
+
+    async def by_id(self, draft_id: int) -> Draft | None:
+        """Return a draft by id."""
+        row = await self._one(
+            "SELECT id, member_id, draft_key, state, updated_at FROM drafts WHERE id = ?",
+            (draft_id,),
+        )
+        return _draft(row) if row else None
+
+    async def save(
+        self, member_id: int, draft_key: str, state: dict[str, Any], now: datetime
+    ) -> int:
+        """Create or replace the member's draft under this key; return its id."""
+        row = await self._one(
+            "INSERT INTO drafts (member_id, draft_key, state, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (member_id, draft_key) DO UPDATE SET state = excluded.state,"
+            " updated_at = excluded.updated_at RETURNING id",
+            (member_id, draft_key, json.dumps(state, ensure_ascii=False), ts(now)),
+        )
+        assert row is not None
+        return int(row[0])
+
+    async def delete(self, draft_id: int) -> None:
+        """Forget a draft (after it was submitted, or the person started over)."""
+        await self.conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+
+def _draft(row: Sequence[Any]) -> Draft:
+    return Draft(
+        id=row[0],
+        member_id=row[1],
+        draft_key=row[2],
+        state=json.loads(row[3]),
+        updated_at=parse_ts(row[4]),
+    )
+
+
+class AttachmentRepo(_Repo):
+    """Photos and files people sent."""
+
+    async def add(
+        self,
+        *,
+        member_id: int | None,
+        channel: str,
+        file_ref: str,
+        path: str | None,
+        sha256: str | None,
+        size: int | None,
+        kind: str,
+        name: str | None,
+        now: datetime,
+    ) -> int:
+        """Store an attachment's record; return its id."""
+        row = await self._one(
+            "INSERT INTO attachments (member_id, channel, file_ref, path, sha256, size, kind,"
+            " name, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (member_id, channel, file_ref, path, sha256, size, kind, name, ts(now)),
+        )
+        assert row is not None
+        return int(row[0])
+
+    async def get(self, attachment_id: int) -> dict[str, Any] | None:
+        """Return an attachment's record as a dict."""
+        row = await self._one(
+            "SELECT id, member_id, channel, file_ref, path, sha256, size, kind, name"
+            " FROM attachments WHERE id = ?",
+            (attachment_id,),
+        )
+        if row is None:
+            return None
+        keys = ("id", "member_id", "channel", "file_ref", "path", "sha256", "size", "kind", "name")
+        return dict(zip(keys, tuple(row), strict=True))
+
+
 class Repos:
     """Every repository, sharing one connection inside one transaction."""
 
@@ -321,3 +667,7 @@ class Repos:
         self.conversations = ConversationRepo(conn)
         self.meta = MetaRepo(conn)
         self.sessions = SessionRepo(conn)
+        self.campaigns = CampaignRepo(conn)
+        self.submissions = SubmissionRepo(conn)
+        self.drafts = DraftRepo(conn)
+        self.attachments = AttachmentRepo(conn)

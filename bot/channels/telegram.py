@@ -23,6 +23,7 @@ from bot.channels.errors import (
 )
 from bot.channels.splitting import split_text
 from bot.config import TelegramConfig
+from bot.files import MAX_BYTES
 from bot.logs import logfmt
 from bot.messages import Inbound, InboundKind, Outbound
 from bot.router import Router
@@ -168,6 +169,21 @@ class TelegramChannel:
         inbound = to_inbound(update)
         if inbound is not None:
             await self.router.dispatch(inbound)
+
+    async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:
+        """Download the photo or document of an update (None when over the size limit)."""
+        ref = inbound.photo_ref or inbound.document_ref
+        if not ref:
+            return None
+        try:
+            file = await self.app.bot.get_file(ref)
+            if file.file_size and file.file_size > MAX_BYTES:
+                return None
+            data = bytes(await file.download_as_bytearray())
+        except tg_error.TelegramError as exc:
+            raise map_error(exc) from None
+        default = ".jpg" if inbound.kind is InboundKind.PHOTO else ""
+        return data, Path(file.file_path or "").suffix or default
 
     async def send(self, chat_id: str, message: Outbound) -> None:
         """Send one reply: text (split at 4,096), photo, or document."""

@@ -5,14 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from pathlib import Path
+
+import httpx
 
 from bot.channels.console import render_plain
 from bot.channels.errors import RateLimited, TransientError, Unauthorized
 from bot.channels.zalo_client import ZaloClient
 from bot.channels.zalo_updates import to_inbound
 from bot.config import ZaloConfig
+from bot.files import MAX_BYTES
 from bot.logs import logfmt
-from bot.messages import Outbound
+from bot.messages import Inbound, Outbound
 from bot.router import Router
 
 NAME = "zalo"
@@ -86,6 +90,33 @@ class ZaloChannel:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.client.aclose()
+
+    async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:
+        """Download a photo from its public link at once (Zalo's links may expire)."""
+        if not inbound.photo_url:
+            return None
+        try:
+            async with (
+                httpx.AsyncClient(timeout=30.0, follow_redirects=True) as http,
+                http.stream("GET", inbound.photo_url) as answer,
+            ):
+                if answer.status_code != 200:
+                    raise TransientError(f"photo download: HTTP {answer.status_code}")
+                data = bytearray()
+                async for chunk in answer.aiter_bytes():
+                    data.extend(chunk)
+                    if len(data) > MAX_BYTES:
+                        return None
+        except httpx.HTTPError as exc:
+            raise TransientError(f"photo download failed: {type(exc).__name__}") from None
+        suffix = Path(httpx.URL(inbound.photo_url).path).suffix.lower()
+        return bytes(data), suffix if suffix in (
+            ".jpg",
+            ".jpeg",
+            ".png",
+            ".webp",
+            ".gif",
+        ) else ".jpg"
 
     async def send(self, chat_id: str, message: Outbound) -> None:
         """Send one reply as plain text (a link stands in for a document), then any photo."""

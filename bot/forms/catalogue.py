@@ -1,0 +1,93 @@
+"""The loaded campaigns as models, and which forms apply to a unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.campaigns.model import Campaign, Form, FormKind
+from storage.models import Unit
+from storage.repos import Repos
+
+# Parsed definitions by (code, revision): a reload bumps the revision, so entries never go stale.
+_PARSED: dict[tuple[str, int], Campaign] = {}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One form of one campaign, as it applies to a unit."""
+
+    campaign: Campaign
+    form: Form
+
+    @property
+    def code(self) -> str:
+        """The campaign's code."""
+        return self.campaign.campaign.code
+
+    @property
+    def opens_on(self) -> date:
+        """The first day the form takes submissions."""
+        return self.form.opens_on or self.campaign.campaign.starts_on
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """The campaign period, for reading dates typed without a year."""
+        return self.campaign.campaign.starts_on, self.campaign.campaign.ends_on
+
+
+async def load_all(repos: Repos) -> list[Campaign]:
+    """Return every loaded campaign as a validated model."""
+    campaigns: list[Campaign] = []
+    for stored in await repos.campaigns.all():
+        key = (stored.code, stored.revision)
+        if key not in _PARSED:
+            _PARSED[key] = Campaign.model_validate(stored.definition)
+        campaigns.append(_PARSED[key])
+    return campaigns
+
+
+async def find(repos: Repos, code: str, form_id: str) -> Slot | None:
+    """Return one campaign form, or None if it no longer exists."""
+    for campaign in await load_all(repos):
+        if campaign.campaign.code == code:
+            form = next((f for f in campaign.forms if f.id == form_id), None)
+            return Slot(campaign, form) if form else None
+    return None
+
+
+def in_scope(campaign: Campaign, unit: Unit) -> bool:
+    """True when the unit lies in the campaign's scope (the scope unit or below it)."""
+    return f"/{campaign.campaign.scope}/" in unit.path
+
+
+def slots_for(
+    campaigns: list[Campaign], unit: Unit, kinds: set[FormKind] | None = None
+) -> list[Slot]:
+    """Return the forms this unit submits (by scope and level), in file order."""
+    return [
+        Slot(campaign, form)
+        for campaign in campaigns
+        if in_scope(campaign, unit)
+        for form in campaign.forms
+        if form.level == unit.level and (kinds is None or form.kind in kinds)
+    ]
+
+
+def draft_key(slot: Slot, *, work: int | None = None, target: int | None = None) -> str:
+    """The key of a member's draft: a new submission, an update of a work, or an amendment."""
+    base = f"{slot.code}/{slot.form.id}"
+    if target is not None:
+        return f"{base}/amend/{target}"
+    if work is not None:
+        return f"{base}/work/{work}"
+    return f"{base}/new"
+
+
+def work_title(answers: dict[str, object], form: Form) -> str:
+    """A work's name: the answer to the registration's first text question."""
+    for question in form.questions:
+        value = answers.get(question.id)
+        if question.kind.value == "text" and isinstance(value, str) and value:
+            return value
+    return ""

@@ -1,0 +1,314 @@
+"""One small class per question kind: read what a person typed, and show a stored value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from bot import parsers
+from bot.campaigns.model import Precision, Question, QuestionKind
+
+URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an answer was not accepted: a catalogue key and its values."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A valid answer, in its stored (JSON) form."""
+
+    value: Any
+
+
+Outcome = Accepted | Refusal
+
+
+class Kind:
+    """Base of the question kinds: text in, stored value out, and back to text."""
+
+    kind: ClassVar[QuestionKind]
+    hint: ClassVar[str] = ""  # catalogue key of the "how to answer" line
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Read `text` as an answer to `question`."""
+        raise NotImplementedError
+
+    def render(self, value: Any, question: Question) -> str:
+        """Show a stored value the way the bot writes it."""
+        return str(value)
+
+
+def _bounds(value: Decimal, question: Question, shown: str) -> Refusal | None:
+    low = Decimal(str(question.min)) if question.min is not None else None
+    high = Decimal(str(question.max)) if question.max is not None else None
+    if (low is not None and value < low) or (high is not None and value > high):
+        return Refusal("form_out_of_range", {"low": _show(low), "high": _show(high), "got": shown})
+    return None
+
+
+def _show(bound: Decimal | None) -> str:
+    if bound is None:
+        return "…"
+    if bound == bound.to_integral_value():
+        return parsers.render_int(int(bound))
+    return parsers.render_number(bound)
+
+
+class TextKind(Kind):
+    """Free text on one line (up to 300 characters by default)."""
+
+    kind = QuestionKind.TEXT
+    hint = ""
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Accept any printable text within the length bounds and the pattern."""
+        cleaned = _clean(text)
+        if not cleaned:
+            return Refusal("form_empty")
+        limit = question.effective_max_length() or 2000
+        if len(cleaned) > limit:
+            return Refusal("form_too_long", {"length": len(cleaned), "limit": limit})
+        if question.min_length and len(cleaned) < question.min_length:
+            return Refusal("form_too_short", {"limit": question.min_length})
+        if question.pattern and not re.fullmatch(question.pattern, cleaned):
+            return Refusal("form_pattern", {"message": question.error or ""})
+        return Accepted(cleaned)
+
+
+class LongTextKind(TextKind):
+    """Free text, several lines allowed (up to 2,000 characters by default)."""
+
+    kind = QuestionKind.LONGTEXT
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (keeping line breaks) and surrounding blanks."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+    return kept.strip()
+
+
+class IntegerKind(Kind):
+    """Whole numbers: 12, 1.200, 1 200."""
+
+    kind = QuestionKind.INTEGER
+    hint = "hint_integer"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Read a whole number within the bounds."""
+        number = parsers.parse_int(text)
+        if number is None:
+            return Refusal("form_bad_integer")
+        refusal = _bounds(Decimal(number), question, parsers.render_int(number))
+        return refusal or Accepted(number)
+
+    def render(self, value: Any, question: Question) -> str:
+        """'1.200 hộ'."""
+        shown = parsers.render_int(int(value))
+        return f"{shown} {question.unit}" if question.unit else shown
+
+
+class NumberKind(Kind):
+    """Decimals with a comma: 3,5; 1.200,5. Stored as a string with a dot, e.g. "3.5"."""
+
+    kind = QuestionKind.NUMBER
+    hint = "hint_number"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Read a decimal within the bounds."""
+        number = parsers.parse_number(text)
+        if number is None:
+            return Refusal("form_bad_number")
+        refusal = _bounds(number, question, parsers.render_number(number))
+        return refusal or Accepted(str(number))
+
+    def render(self, value: Any, question: Question) -> str:
+        """'402,4 m'."""
+        shown = parsers.render_number(Decimal(str(value)))
+        return f"{shown} {question.unit}" if question.unit else shown
+
+
+class MoneyKind(Kind):
+    """Amounts in đồng: 45 triệu, 1,2 tỷ, 120.000.000 đồng, không."""
+
+    kind = QuestionKind.MONEY
+    hint = "hint_money"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Read an amount within the bounds."""
+        amount = parsers.parse_money(text)
+        if amount is None:
+            return Refusal("form_bad_money")
+        refusal = _bounds(Decimal(amount), question, parsers.render_money(amount))
+        return refusal or Accepted(amount)
+
+    def render(self, value: Any, question: Question) -> str:
+        """'45 triệu đồng' (or the exact amount when it is not round)."""
+        return parsers.render_money_short(int(value))
+
+
+class DateKind(Kind):
+    """Day-first dates; month precision also takes 'tháng 11/2023'. Stored as ISO text."""
+
+    kind = QuestionKind.DATE
+    hint = "hint_date"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Read a date (year inferred from the campaign period) within the bounds."""
+        precision: Literal["day", "month"] = (
+            "month" if question.precision is Precision.MONTH else "day"
+        )
+        parsed = parsers.parse_date(text, period=period, precision=precision)
+        if parsed is None:
+            key = "form_bad_month" if question.precision is Precision.MONTH else "form_bad_date"
+            return Refusal(key)
+        low, high = question.min, question.max
+        if (isinstance(low, date) and parsed.value < _floor(low, parsed.precision)) or (
+            isinstance(high, date) and parsed.value > high
+        ):
+            return Refusal(
+                "form_date_out_of_range",
+                {
+                    "low": low.strftime("%d/%m/%Y") if isinstance(low, date) else "…",
+                    "high": high.strftime("%d/%m/%Y") if isinstance(high, date) else "…",
+                },
+            )
+        return Accepted(store_date(parsed))
+
+    def render(self, value: Any, question: Question) -> str:
+        """'30/11/2023' or 'tháng 11/2023'."""
+        return parsers.render_date(load_date(str(value)))
+
+
+def _floor(bound: date, precision: str) -> date:
+    """A month answer 'tháng 10/2023' satisfies a lower bound of 15/10/2023."""
+    return bound.replace(day=1) if precision == "month" else bound
+
+
+def store_date(value: parsers.DateValue) -> str:
+    """'2023-11-30' for a day, '2023-11' for a month."""
+    iso = value.value.isoformat()
+    return iso[:7] if value.precision == "month" else iso
+
+
+def load_date(text: str) -> parsers.DateValue:
+    """Read back what `store_date` wrote."""
+    if len(text) == 7:
+        return parsers.DateValue(date.fromisoformat(text + "-01"), "month")
+    return parsers.DateValue(date.fromisoformat(text), "day")
+
+
+class ChoiceKind(Kind):
+    """One option, by number or by the start of its text."""
+
+    kind = QuestionKind.CHOICE
+    hint = "hint_choice"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Return the chosen option's text."""
+        options = question.options or []
+        index = parsers.parse_choice(text, options)
+        if index is None:
+            return Refusal("form_bad_choice", {"count": len(options)})
+        return Accepted(options[index])
+
+
+class MultiChoiceKind(Kind):
+    """Several options: '1,3', '1 3', or texts separated by commas."""
+
+    kind = QuestionKind.MULTICHOICE
+    hint = "hint_multichoice"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Return the chosen options' texts, in the form's order."""
+        options = question.options or []
+        indexes = parsers.parse_multichoice(text, options)
+        if not indexes:
+            return Refusal("form_bad_multichoice", {"count": len(options)})
+        return Accepted([options[i] for i in indexes])
+
+    def render(self, value: Any, question: Question) -> str:
+        """'An sinh xã hội; Điện chiếu sáng'."""
+        return "; ".join(str(v) for v in value)
+
+
+class YesNoKind(Kind):
+    """có / không and their many spellings."""
+
+    kind = QuestionKind.YESNO
+    hint = "hint_yesno"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Return True or False."""
+        answer = parsers.parse_yesno(text)
+        return Refusal("form_bad_yesno") if answer is None else Accepted(answer)
+
+    def render(self, value: Any, question: Question) -> str:
+        """'Có' or 'Không'."""
+        return parsers.render_yesno(bool(value))
+
+
+class PhotoKind(Kind):
+    """One or more photos, then 'xong'. Stored as a list of attachment ids."""
+
+    kind = QuestionKind.PHOTO
+    hint = "hint_photo"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Typed text is not a photo."""
+        return Refusal("form_photo_expected")
+
+    def render(self, value: Any, question: Question) -> str:
+        """'2 ảnh'."""
+        return f"{len(value)} ảnh" if value else "không có ảnh"
+
+
+class FileKind(Kind):
+    """One document (Telegram), or a photo or a link where documents cannot be sent (Zalo)."""
+
+    kind = QuestionKind.FILE
+    hint = "hint_file"
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """A typed link stands in for a file."""
+        match = URL.search(text)
+        if match and len(match.group(0)) <= 1000:
+            return Accepted({"link": match.group(0)})
+        return Refusal("form_file_expected")
+
+    def render(self, value: Any, question: Question) -> str:
+        """'1 tệp' or the link."""
+        if isinstance(value, dict) and "link" in value:
+            return str(value["link"])
+        return "1 tệp"
+
+
+KINDS: dict[QuestionKind, Kind] = {
+    k.kind: k
+    for k in (
+        TextKind(),
+        LongTextKind(),
+        IntegerKind(),
+        NumberKind(),
+        MoneyKind(),
+        DateKind(),
+        ChoiceKind(),
+        MultiChoiceKind(),
+        YesNoKind(),
+        PhotoKind(),
+        FileKind(),
+    )
+}
+
+
+def kind_of(question: Question) -> Kind:
+    """Return the kind object for a question."""
+    return KINDS[question.kind]

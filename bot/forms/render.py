@@ -1,0 +1,131 @@
+"""Turn the form engine's events into messages, in the bot's voice (docs/domain/voice.md)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.campaigns.model import Form, Precision, Question, QuestionKind
+from bot.context import numbered
+from bot.forms.engine import Ask, Event, Notice, PhotoAdded, Refused, Summary
+from bot.forms.kinds import kind_of
+from bot.messages import Button, Outbound
+from bot.texts import Texts
+
+NAV_BACK = Button(label="Quay lại", value="quaylai")
+NAV_SKIP = Button(label="Bỏ qua", value="boqua")
+NAV_CANCEL = Button(label="Hủy", value="huy")
+NAV_DONE = Button(label="Xong", value="xong")
+NAV_SEND = Button(label="Gửi", value="gui")
+
+
+def show_value(question: Question, value: Any, texts: Texts) -> str:
+    """Render a stored answer (or the 'skipped' mark) for summaries and reminders of it."""
+    if value is None:
+        return texts("form_skipped")
+    try:
+        return kind_of(question).render(value, question)
+    except (TypeError, ValueError, KeyError, ArithmeticError):
+        return str(value)  # a value stored under an older version of the form
+
+
+def label_of(question: Question) -> str:
+    """A short label for a question in summaries: the prompt up to its question mark,
+    without remarks in parentheses."""
+    text = question.prompt.split("?", 1)[0]
+    text = re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".:,;").strip()
+    if len(text) > 60 and "," in text:
+        text = text.split(",", 1)[0]
+    return text or question.id
+
+
+def ask(event: Ask, texts: Texts) -> Outbound:
+    """Render one question: position, prompt, help, options, how to answer, navigation."""
+    question = event.question
+    lines = [texts("form_question", number=event.number, total=event.total, prompt=question.prompt)]
+    if question.help:
+        lines.append(question.help)
+    buttons: list[list[Button]] = []
+    if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTICHOICE) and question.options:
+        option_lines, option_buttons = numbered(texts, question.options)
+        lines.append(option_lines)
+        if question.kind is QuestionKind.CHOICE:
+            buttons.extend(option_buttons)
+    if question.kind is QuestionKind.YESNO:
+        buttons.append([Button(label="Có", value="có"), Button(label="Không", value="không")])
+    hint = _hint(question)
+    if hint and not (question.help and question.kind is QuestionKind.MONEY):
+        lines.append(texts(hint))
+    if event.has_current:
+        lines.append(texts("form_current", value=show_value(question, event.current, texts)))
+    if not question.required:
+        lines.append(texts("form_optional"))
+    buttons.append(_nav_row(question, first=event.first))
+    return Outbound(text="\n".join(lines), buttons=buttons)
+
+
+def _hint(question: Question) -> str:
+    if question.kind is QuestionKind.DATE and question.precision is Precision.MONTH:
+        return "hint_month"
+    return kind_of(question).hint
+
+
+def _nav_row(question: Question, *, first: bool) -> list[Button]:
+    row = [] if first else [NAV_BACK]
+    if question.kind is QuestionKind.PHOTO:
+        row.append(NAV_DONE)
+    if not question.required:
+        row.append(NAV_SKIP)
+    row.append(NAV_CANCEL)
+    return row
+
+
+def summary(event: Summary, form: Form, texts: Texts) -> list[Outbound]:
+    """Render the numbered answers, then what to type next (two messages: read, then act)."""
+    lines = [texts("form_summary_head", title=form.title)]
+    for number, question, value in event.items:
+        lines.append(
+            texts(
+                "form_summary_line",
+                number=number,
+                label=label_of(question),
+                value=show_value(question, value, texts),
+            )
+        )
+    actions = Outbound(
+        text=texts("form_summary_actions"), buttons=[[NAV_SEND, NAV_BACK, NAV_CANCEL]]
+    )
+    return [Outbound(text="\n".join(lines)), actions]
+
+
+def render(events: list[Event], form: Form, texts: Texts) -> list[Outbound]:
+    """Render every event except Submit (the handler answers that one after storing).
+
+    A refusal or notice followed by the question asked again becomes one message.
+    """
+    messages: list[Outbound] = []
+    lead: list[str] = []
+    for event in events:
+        if isinstance(event, Refused):
+            lead.append(texts(event.refusal.key, **event.refusal.values))
+        elif isinstance(event, Notice):
+            lead.append(texts(event.key, **event.values))
+        elif isinstance(event, Ask):
+            asked = ask(event, texts)
+            text = "\n\n".join([*lead, asked.text])
+            messages.append(asked.model_copy(update={"text": text}))
+            lead = []
+        else:
+            messages.extend(Outbound(text=line) for line in lead)
+            lead = []
+            if isinstance(event, PhotoAdded):
+                messages.append(
+                    Outbound(
+                        text=texts("form_photo_added", count=event.count),
+                        buttons=[_nav_row(event.question, first=False)],
+                    )
+                )
+            elif isinstance(event, Summary):
+                messages.extend(summary(event, form, texts))
+    messages.extend(Outbound(text=line) for line in lead)
+    return messages

@@ -1,0 +1,100 @@
+"""Choosing options from a numbered list, by number or by (part of) the option's text."""
+
+from __future__ import annotations
+
+import re
+
+from bot.parsers._text import normalise
+
+# "2", "2.", "2)", "số 2".
+_POSITION = re.compile(r"(?:so )?([0-9]{1,4})[.)]?", re.ASCII)
+# Everything that is not a letter or digit separates words when texts are compared, so
+# "giao thong hem" matches "Giao thông, hẻm, đường".
+_NON_WORD = re.compile(r"[\W_]+")
+# Between the parts of a multiple answer: "1,3", "1;3", "an sinh + giao thong".
+_PART_SEPARATORS = re.compile(r"[,;+&]")
+_AND = " va "
+_ALL = "tat ca"
+# A piece of an option's text, when it is neither the whole text nor its start, must be at least
+# this long to count: "hem" finds "Giao thông, hẻm, đường"; "an" alone finds nothing.
+_MIN_INNER = 3
+
+
+def parse_choice(text: str, options: list[str]) -> int | None:
+    """Return the 0-based index of the option meant by number or by text, or None when unclear."""
+    answer = normalise(text)
+    position = _position(answer, len(options))
+    if position is not None:
+        return position
+    return _by_text(_key(answer), [_key(option) for option in options])
+
+
+def parse_multichoice(text: str, options: list[str]) -> list[int] | None:
+    """Return the sorted, distinct indexes of options chosen ("1,3", "1 3", "an sinh, giao thong")."""
+    answer = normalise(text)
+    whole = parse_choice(answer, options)
+    if whole is not None:
+        return [whole]
+    if answer == _ALL and options:
+        return list(range(len(options)))
+    chosen: set[int] = set()
+    for part in _PART_SEPARATORS.split(answer):
+        found = _part(part.strip(), options)
+        if found is None:
+            return None
+        chosen.update(found)
+    return sorted(chosen) or None
+
+
+def _part(part: str, options: list[str]) -> list[int] | None:
+    """Indexes meant by one comma-separated part: an option, "1 3", or "a và b"; [] if blank."""
+    if not part:
+        return []
+    single = parse_choice(part, options)
+    if single is not None:
+        return [single]
+    pieces = part.split(_AND) if _AND in part else part.split(" ")
+    if len(pieces) == 1:
+        return None
+    found: list[int] = []
+    for piece in pieces:
+        # "1 3" is read piece by piece; text pieces only when joined by "và".
+        index = parse_choice(piece, options) if _AND in part else _position(piece, len(options))
+        if index is None:
+            return None
+        found.append(index)
+    return found
+
+
+def _position(answer: str, count: int) -> int | None:
+    """The index of "2", "2." or "số 2", when within the list."""
+    match = _POSITION.fullmatch(answer)
+    if match is None:
+        return None
+    number = int(match.group(1))
+    return number - 1 if 1 <= number <= count else None
+
+
+def _key(text: str) -> str:
+    """Folded words only, so punctuation never decides a match."""
+    return " ".join(_NON_WORD.sub(" ", normalise(text)).split())
+
+
+def _by_text(answer: str, keys: list[str]) -> int | None:
+    """Exact text, else a unique start, else a unique piece that begins at a word."""
+    if not answer:
+        return None
+    for matches in (
+        [i for i, key in enumerate(keys) if key == answer],
+        [i for i, key in enumerate(keys) if key.startswith(answer)],
+        [
+            i
+            for i, key in enumerate(keys)
+            if len(answer) >= _MIN_INNER and f" {answer}" in f" {key}"
+        ],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            return None
+    return None

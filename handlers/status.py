@@ -1,0 +1,118 @@
+"""trangthai: what my unit has sent and what is due; for secretaries, the open campaigns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.campaigns.model import Campaign, FormKind, Late
+from bot.context import CANCEL_ROW, Context
+from bot.forms import catalogue
+from bot.forms.catalogue import Slot
+from bot.forms.deadlines import days_left
+from bot.messages import Button, Outbound
+from handlers import forms
+from storage.models import Role, Submission
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _left(ctx: Context, slot: Slot) -> str:
+    left = days_left(slot.form.due_on, ctx.now, ctx.settings.schedule.zone())
+    if left > 0:
+        return ctx.texts("status_left", days=left)
+    if left == 0:
+        return ctx.texts("status_today")
+    if slot.form.late is Late.REFUSE:
+        return ctx.texts("status_closed")
+    return ctx.texts("status_overdue", days=-left)
+
+
+async def show_status(ctx: Context) -> list[Outbound]:
+    """Answer trangthai for the member's role."""
+    assert ctx.member is not None and ctx.unit is not None
+    campaigns = await catalogue.load_all(ctx.repos)
+    if ctx.member.role is Role.REP:
+        return await _unit_status(ctx, catalogue.slots_for(campaigns, ctx.unit))
+    relevant = []
+    for campaign in campaigns:
+        scope = await ctx.repos.units.get(campaign.campaign.scope)
+        # A campaign concerns a secretary whose unit is in its scope, or whose subtree holds it.
+        if catalogue.in_scope(campaign, ctx.unit) or (scope and ctx.unit.contains(scope)):
+            relevant.append(campaign)
+    return _overview(ctx, relevant)
+
+
+async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
+    assert ctx.unit is not None
+    if not slots:
+        return [ctx.say("status_nothing", unit=ctx.unit.name)]
+    lines = [ctx.texts("status_head", unit=ctx.unit.name)]
+    choices: list[int] = []
+    current_campaign = ""
+    for slot in slots:
+        if slot.code != current_campaign:
+            current_campaign = slot.code
+            lines.append(ctx.texts("status_campaign", title=slot.campaign.campaign.title))
+        sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
+        for submission in sent:
+            choices.append(submission.id)
+            lines.append(_sent_line(ctx, slot, submission, len(choices)))
+        if sent and (slot.form.multiple is False or slot.form.kind is not FormKind.REGISTRATION):
+            continue
+        if not sent:
+            if ctx.local(ctx.now).date() < slot.opens_on:
+                lines.append(
+                    ctx.texts(
+                        "status_not_open",
+                        form=slot.form.title,
+                        date=_day(slot.opens_on),
+                        due=_day(slot.form.due_on),
+                    )
+                )
+            else:
+                lines.append(
+                    ctx.texts(
+                        "status_due",
+                        form=slot.form.title,
+                        due=_day(slot.form.due_on),
+                        left=_left(ctx, slot),
+                    )
+                )
+    messages = [Outbound(text="\n".join(lines))]
+    if choices:
+        ctx.conversation.start(forms.FLOW, "status_pick", {"choices": choices})
+        buttons = [[Button(label=str(n), value=str(n)) for n in range(1, min(len(choices), 8) + 1)]]
+        messages.append(ctx.say("status_pick", buttons=[*buttons, CANCEL_ROW]))
+    return messages
+
+
+def _sent_line(ctx: Context, slot: Slot, submission: Submission, number: int) -> str:
+    label = slot.form.title
+    if slot.form.kind is FormKind.REGISTRATION:
+        name = catalogue.work_title(submission.answers, slot.form)
+        label = f'{label} "{name}"' if name else label
+    late = ctx.texts("status_sent_late", days=submission.late_days) if submission.late_days else ""
+    when = _day(ctx.local(submission.last_submitted_at).date())
+    return ctx.texts("status_sent", number=number, label=label, date=when, late=late)
+
+
+def _overview(ctx: Context, campaigns: list[Campaign]) -> list[Outbound]:
+    assert ctx.unit is not None
+    if not campaigns:
+        return [ctx.say("status_nothing", unit=ctx.unit.name)]
+    lines = [ctx.texts("status_overview_head", unit=ctx.unit.name)]
+    for campaign in campaigns:
+        lines.append(ctx.texts("status_campaign", title=campaign.campaign.title))
+        for form in campaign.forms:
+            slot = Slot(campaign, form)
+            lines.append(
+                ctx.texts(
+                    "status_overview_form",
+                    form=form.title,
+                    due=_day(form.due_on),
+                    left=_left(ctx, slot),
+                )
+            )
+    return [Outbound(text="\n".join(lines))]
