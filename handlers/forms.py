@@ -51,13 +51,20 @@ async def start_report(ctx: Context) -> list[Outbound]:
 async def _choose(ctx: Context, purpose: str) -> list[Outbound]:
     assert ctx.unit is not None
     campaigns = await catalogue.load_all(ctx.repos)
-    slots = [
+    today = ctx.local(ctx.now).date()
+    current = [
         slot
         for slot in catalogue.slots_for(campaigns, ctx.unit, PURPOSE_KINDS[purpose])
-        if _window(ctx, slot).opened and slot.campaign.campaign.ends_on >= ctx.local(ctx.now).date()
+        if slot.campaign.campaign.ends_on >= today
     ]
+    slots = [slot for slot in current if _window(ctx, slot).opened]
     if not slots:
         ctx.conversation.reset()
+        if current:  # nothing open yet: say when the first one opens
+            upcoming = min(current, key=lambda slot: slot.opens_on)
+            return [
+                ctx.say("form_not_open", title=upcoming.form.title, date=_day(upcoming.opens_on))
+            ]
         return [ctx.say(f"form_none_{purpose}", unit=ctx.unit.name)]
     if len(slots) == 1:
         return await _open(ctx, slots[0], purpose)

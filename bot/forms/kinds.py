@@ -80,7 +80,9 @@ class TextKind(Kind):
         if question.min_length and len(cleaned) < question.min_length:
             return Refusal("form_too_short", {"limit": question.min_length})
         if question.pattern and not re.fullmatch(question.pattern, cleaned):
-            return Refusal("form_pattern", {"message": question.error or ""})
+            if question.error:  # the campaign's own words for this pattern
+                return Refusal("form_custom", {"message": question.error})
+            return Refusal("form_pattern")
         return Accepted(cleaned)
 
 

@@ -30,12 +30,11 @@ def show_value(question: Question, value: Any, texts: Texts) -> str:
 
 
 def label_of(question: Question) -> str:
-    """A short label for a question in summaries: the prompt up to its question mark,
-    without remarks in parentheses."""
+    """A short label for a question in summaries: the prompt up to its question mark, without
+    remarks in parentheses or typing instructions."""
     text = question.prompt.split("?", 1)[0]
     text = re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".:,;").strip()
-    if len(text) > 60 and "," in text:
-        text = text.split(",", 1)[0]
+    text = re.split(r"[,;]\s*gõ\b", text, maxsplit=1)[0]  # "…, gõ 'xong' khi …" is an instruction
     return text or question.id
 
 

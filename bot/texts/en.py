@@ -112,6 +112,7 @@ CATALOGUE: dict[str, str] = {
     "form_empty": "No answer yet. Please type your answer, for example as the question suggests.",
     "form_too_long": "The answer is {length} characters, over the limit of {limit}. Please shorten it, for example to the main points.",
     "form_too_short": "The answer is too short; at least {limit} characters. Please add detail, for example place and quantity.",
+    "form_custom": "{message}",
     "form_pattern": "The answer is not in the required form. Please type it again, for example as the question suggests.",
     "form_bad_integer": "That is not a number. Please type a number, for example: 120.",
     "form_bad_number": "That is not a number. Please type a number, for example: 3,5.",

@@ -133,6 +133,7 @@ CATALOGUE: dict[str, str] = {
     "form_empty": "Chưa có câu trả lời. Anh/Chị gõ câu trả lời bằng chữ, ví dụ như gợi ý của câu hỏi.",
     "form_too_long": "Câu trả lời dài {length} ký tự, quá mức {limit} ký tự. Anh/Chị viết gọn lại, ví dụ chỉ ghi ý chính.",
     "form_too_short": "Câu trả lời ngắn quá, cần ít nhất {limit} ký tự. Anh/Chị ghi rõ hơn, ví dụ thêm địa điểm, số lượng.",
+    "form_custom": "{message}",
     "form_pattern": "Câu trả lời chưa đúng dạng yêu cầu. Anh/Chị gõ lại theo mẫu, ví dụ như gợi ý của câu hỏi.",
     "form_bad_integer": "Chưa đọc được số này. Anh/Chị gõ một số, ví dụ: 120.",
     "form_bad_number": "Chưa đọc được số này. Anh/Chị gõ một số, ví dụ: 3,5.",
