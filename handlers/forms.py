@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.campaigns.model import FormKind, Late
+from bot.campaigns.model import FormKind, Late, QuestionKind
 from bot.context import CANCEL_ROW, Context, numbered
 from bot.forms import catalogue, engine
 from bot.forms.catalogue import Slot
@@ -292,10 +292,12 @@ async def _answer(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     if draft is None or slot is None:
         ctx.conversation.reset()
         return [ctx.say("form_gone")]
-    given = await _input(ctx, parsed)
+    before = FormState.model_validate(draft.state["engine"])
+    asked = next((q for q in slot.form.questions if q.id == before.current), None)
+    takes_files = asked is not None and asked.kind in (QuestionKind.PHOTO, QuestionKind.FILE)
+    given = await _input(ctx, parsed, store=takes_files)
     if given is None:
         return [ctx.say("form_photo_failed")]
-    before = FormState.model_validate(draft.state["engine"])
     state, events = engine.step(slot.form, before, given, slot.period)
     submit = next((e for e in events if isinstance(e, Submit)), None)
     if submit is not None:
@@ -305,15 +307,18 @@ async def _answer(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     return render(events, slot.form, ctx.texts)
 
 
-async def _input(ctx: Context, parsed: Parsed | None) -> Input | None:
-    """Translate the message for the engine (storing a photo or file first); None = lost photo."""
+async def _input(ctx: Context, parsed: Parsed | None, *, store: bool) -> Input | None:
+    """Translate the message for the engine, storing a photo or file when the question takes
+    one (the engine refuses it otherwise); None when the download failed."""
     if parsed is not None and parsed.command in NAVIGATION:
         return Nav(parsed.command, parsed.argument)
     inbound = ctx.inbound
     if inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT):
+        is_photo = inbound.kind is InboundKind.PHOTO
+        if not store:
+            return Upload(0, is_photo=is_photo)
         if ctx.download is None:
             return None
-        is_photo = inbound.kind is InboundKind.PHOTO
         attachment = await ctx.repos.attachments.add(
             member_id=ctx.member.id if ctx.member else None,
             channel=inbound.channel,
