@@ -46,6 +46,7 @@ class Demo:
 
     def __init__(self, router: Router, clock: ManualClock, out: TextIO) -> None:
         self.router, self.clock, self.out = router, clock, out
+        self.codes: dict[str, str] = {}
 
     def heading(self, title: str) -> None:
         """Print a section heading."""
@@ -79,6 +80,14 @@ def _units_csv() -> str:
     return resources.files("bot").joinpath("data/units.csv").read_text("utf-8")
 
 
+def sample_campaign() -> Path:
+    """The sample campaign: examples/ in a checkout, else the default forms shipped in the package."""
+    checkout = Path(__file__).resolve().parent.parent / "examples" / "dai-hoi-mttq-2024.toml"
+    if checkout.exists():
+        return checkout
+    return Path(str(resources.files("bot").joinpath("data/campaigns/example.toml")))
+
+
 async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
     """Play the demo into `out_dir` (a fresh database each time) and print the transcript."""
     stream = out or sys.stdout
@@ -94,45 +103,120 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
         router = Router(db, settings, clock, links=BotLinks(None))
         router.register("console", TranscriptChannel(stream))
         demo = Demo(router, clock, stream)
-        demo.heading("1. Chuẩn bị trên dòng lệnh (quản trị) / set-up on the command line")
-        report = await admin.import_units(db, settings, units_file)
-        stream.write(f"  $ thidua units import {units_file}\n      Đã nhập {report.total} đơn vị\n")
-        admin_code = await demo.invite("X-MAU", Role.ADMIN)
-
-        demo.heading("2. Quản trị phường tham gia / the ward admin enrols")
-        await demo.say("chi-hoa", "xin chào")
-        await demo.say("chi-hoa", admin_code)
-        await demo.say("chi-hoa", "trogiup")
-
-        demo.heading("3. Mời Khu phố 1 ngay trong trò chuyện / an invite made in chat (moi)")
-        await demo.say("chi-hoa", "moi")
-        await demo.say("chi-hoa", "1")
-        await demo.say("chi-hoa", "1")
-        rep_code = _last_code(demo)
-
-        demo.heading("4. Khu phố 1 gõ sai rồi đúng mã / a khu phố head mistypes, then enrols")
-        await demo.say("ba-lan", "ABCD2345")
-        await demo.say("ba-lan", rep_code.lower())
-        await demo.say("ba-lan", "Trợ giúp")
-        await demo.say("ba-lan", "tonghop")
-        await demo.say("ba-lan", "hôm nay trời đẹp")
-        await demo.say("ba-lan", "HỦY")
-
-        demo.heading("5. Thư ký phường / the ward secretary")
-        secretary_code = await demo.invite("X-MAU", Role.SECRETARY)
-        await demo.say("anh-minh", f"/start {secretary_code}")
-        await demo.say("anh-minh", "moi")
-        await demo.say("anh-minh", "quay lai")
-        await demo.say("anh-minh", "huy")
-        await demo.say("anh-minh", "thongbao")
-
-        demo.heading("6. Mã đã dùng, mã hết hạn / a used code, an expired code")
-        await demo.say("co-ba", rep_code)
-        late_code = await demo.invite("KP-02", Role.REP)
-        clock.advance(timedelta(days=8))
-        demo.note("8 ngày sau / eight days later")
-        await demo.say("co-ba", late_code)
+        await _set_up(demo, units_file)
+        await _enrolment(demo)
+        await _registrations(demo)
+        await _amendment_and_status(demo)
+        await _late_report(demo)
     stream.write(f"\nCơ sở dữ liệu của bản chạy thử / demo database: {db_path}\n")
+
+
+async def _set_up(demo: Demo, units_file: Path) -> None:
+    demo.heading("1. Chuẩn bị trên dòng lệnh (quản trị) / set-up on the command line")
+    settings, db = demo.router.settings, demo.router.db
+    report = await admin.import_units(db, settings, units_file)
+    demo.out.write(f"  $ thidua units import {units_file}\n      Đã nhập {report.total} đơn vị\n")
+    campaign_file = sample_campaign()
+    campaign, _ = await admin.load_campaign(db, settings, campaign_file, demo.clock.now())
+    demo.out.write(
+        f"  $ thidua campaign load {campaign_file.name}\n"
+        f"      Đã nạp đợt thi đua {campaign.campaign.code}: {len(campaign.forms)} mẫu\n"
+    )
+    demo.codes["admin"] = await demo.invite("X-MAU", Role.ADMIN)
+
+
+async def _enrolment(demo: Demo) -> None:
+    demo.heading("2. Tham gia bằng mã mời / enrolment with invite codes")
+    await demo.say("chi-hoa", "xin chào")
+    await demo.say("chi-hoa", demo.codes["admin"])
+    await demo.say("chi-hoa", "moi")
+    await demo.say("chi-hoa", "1")
+    await demo.say("chi-hoa", "1")
+    rep_code = _last_code(demo)
+    await demo.say("ba-lan", "ABCD2345")
+    await demo.say("ba-lan", rep_code.lower())
+    await demo.say("ba-lan", "tonghop")
+    ong_tu = await demo.invite("KP-02", Role.REP)
+    await demo.say("ong-tu", f"/start {ong_tu}")
+
+
+async def _registrations(demo: Demo) -> None:
+    demo.heading(
+        "3. Đăng ký công trình, có sửa lỗi khi nhập / registering works, mistakes corrected"
+    )
+    for text in (
+        "dangky",
+        "Thắp sáng hẻm 12",
+        "cong trinh",
+        "2,3",
+        "quay lại",
+        "3",
+        "Lắp 40 bóng LED dọc 1,2 km hẻm 12",
+        "Hẻm 12 đường Trần Hưng Đạo",
+        "45/13/2023",
+        "tháng 11/2023",
+        "31/12/2023",
+        "nhiều lắm",
+        "45tr",
+        "1 2",
+        "120",
+        "boqua",
+        "sửa 2",
+        "2",
+    ):
+        await demo.say("ba-lan", text)
+    await demo.say("ba-lan", "gửi")
+    await demo.say("ba-lan", "2")
+    demo.clock.advance(timedelta(days=2, hours=3))
+    demo.note("2 ngày sau / two days later")
+    for text in (
+        "đăng ký",
+        "Đường cờ Tổ quốc",
+        "1",
+        "5",
+        "30 cột cờ dọc đường số 3",
+        "Đường số 3",
+        "12/2023",
+        "1/2024",
+        "30 triệu",
+        "2",
+        "bỏ qua",
+        "boqua",
+        "gui",
+        "2",
+    ):
+        await demo.say("ong-tu", text)
+
+
+async def _amendment_and_status(demo: Demo) -> None:
+    demo.heading("4. Sửa bài đã gửi trước hạn / an amendment before the deadline")
+    demo.clock.advance(timedelta(days=3))
+    demo.note("25/11/2023")
+    for text in ("trangthai", "1", "sua 8", "150", "gui"):
+        await demo.say("ba-lan", text)
+    await demo.say("anh-minh", f"/start {await demo.invite('X-MAU', Role.SECRETARY)}")
+    await demo.say("anh-minh", "trangthai")
+
+
+async def _late_report(demo: Demo) -> None:
+    demo.heading("5. Báo cáo tổng kết nộp trễ / a final report sent late")
+    demo.clock.set(datetime.fromisoformat("2024-07-03T09:30:00+07:00"))
+    demo.note("03/07/2024, quá hạn 29/06/2024 / past the deadline")
+    for text in (
+        "baocao",
+        "3",
+        "Họp dân 4 buổi, loa phát thanh hằng tuần, nhóm Zalo 150 hộ.",
+        "Hẻm 12 sáng đèn, người dân góp 20 triệu.",
+        "Không",
+        "bỏ qua",
+        "bỏ qua",
+        "bỏ qua",
+        "gui",
+    ):
+        await demo.say("ong-tu", text)
+    await demo.say("ong-tu", "trangthai")
+    await demo.say("ba-lan", "trangthai")
+    await demo.say("ba-lan", "1")
 
 
 def _last_code(demo: Demo) -> str:

@@ -159,3 +159,62 @@ async def test_stop_finishes_the_update_in_flight(
         async with open_database(settings.database.path) as db, db.read() as repos:
             key = f"zalo:message.text.received:{message_id}"
             assert not await repos.inbox.record(key, datetime.now(UTC))  # it was saved
+
+
+async def test_sigkill_mid_form_then_resume(tmp_path: Path) -> None:
+    fake_zalo = FakeZalo(token=ZALO_TOKEN)
+    async with fake_zalo.serving():
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[database]\npath = "{tmp_path / "bot.sqlite3"}"\n[telegram]\nenabled = false\n'
+            f'[zalo]\nenabled = true\nbase_url = "{fake_zalo.api_base}"\n'
+            '[clock]\nstart = "2023-11-20T08:00:00+07:00"\n',
+            "utf-8",
+        )
+        (tmp_path / "units.csv").write_text(units_csv(), "utf-8")
+        env = {**os.environ, "THIDUA_CONFIG": str(config), "THIDUA_ZALO__TOKEN": ZALO_TOKEN}
+        assert (await _cli("units", "import", str(tmp_path / "units.csv"), env=env))[0] == 0
+        example = Path(__file__).resolve().parent.parent / "bot/data/campaigns/example.toml"
+        assert (await _cli("campaign", "load", str(example), env=env))[0] == 0
+        _, out, _ = await _cli("invite", "--unit", "KP-04", "--role", "rep", "--json", env=env)
+        code = json.loads(out)["code"]
+        user = id_for("kp4")
+
+        async def start_bot() -> asyncio.subprocess.Process:
+            return await asyncio.create_subprocess_exec(
+                THIDUA,
+                "run",
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+
+        async def say(text: str, count: int) -> str:
+            fake_zalo.inject_text(user, text)
+            return (await fake_zalo.wait_for_sent(user, count, timeout=20))[-1].text or ""
+
+        proc = await start_bot()
+        try:
+            await say(code, 2)
+            assert "Câu 1/11" in await say("dangky", 4)
+            assert "Câu 2/11" in await say("Sân chơi thiếu nhi", 5)
+            assert "Câu 3/11" in await say("1", 6)
+        finally:
+            proc.kill()  # SIGKILL: no clean shutdown at all
+            await proc.wait()
+        proc = await start_bot()
+        try:
+            reply = await say("3", 7)
+            assert "Câu 4/11" in reply
+            reply = await say("quay lai", 8)
+            assert "Câu 3/11" in reply and "Đang ghi: Điện chiếu sáng" in reply
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), timeout=20) == 0
+    async with open_database(tmp_path / "bot.sqlite3") as db, db.read() as repos:
+        member = await repos.members.find("zalo", user)
+        assert member is not None
+        draft = await repos.drafts.get(member.id, "dai-hoi-mttq-2024/dang-ky/new")
+        assert draft is not None
+        assert draft.state["engine"]["answers"]["ten"] == "Sân chơi thiếu nhi"
+        assert draft.state["engine"]["answers"]["loai"] == "Công trình"
