@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.files import Downloaded
 from bot.messages import Button, Inbound, Outbound
 from bot.texts import Texts
-from storage.models import Conversation, Member, Unit
+from storage.models import Conversation, Draft, Member, Unit
 from storage.repos import Repos
 
 
@@ -42,6 +42,8 @@ class Context:
     links: BotLinks = field(default_factory=BotLinks)
     download: Downloaded | None = None  # a photo or file fetched before the transaction
     download_kept: bool = False  # a handler stored it; otherwise the router removes it
+    draft: Draft | None = None  # the draft the conversation points at, loaded with the session
+    campaign_revisions: dict[str, int] | None = None  # code -> revision, loaded with the session
 
     def say(self, key: str, buttons: list[list[Button]] | None = None, **values: Any) -> Outbound:
         """Return one reply built from the catalogue sentence `key`."""

@@ -156,23 +156,30 @@ class Router:
         kept = False
         try:
             async with self.db.transaction() as repos:
-                if inbound.key is not None and not await repos.inbox.record(inbound.key, now):
-                    return Handled([], "duplicate", duplicate=True)
-                member, unit, conversation = await repos.sessions.load(
-                    inbound.channel, inbound.user_id, inbound.chat_id
-                )
+                where = (inbound.channel, inbound.user_id, inbound.chat_id)
+                if inbound.key is None:
+                    session = await repos.sessions.load(*where)
+                else:
+                    # The inbox row and the session come back from one statement.
+                    found = await repos.sessions.record_and_load(inbound.key, now, *where)
+                    if found is None:
+                        return Handled([], "duplicate", duplicate=True)
+                    session = found
+                conversation = session.conversation
                 before = conversation.model_copy(deep=True)
                 ctx = Context(
                     inbound=inbound,
                     repos=repos,
                     conversation=conversation,
-                    member=member,
-                    unit=unit,
+                    member=session.member,
+                    unit=session.unit,
                     now=now,
                     texts=self.texts,
                     settings=self.settings,
                     links=self.links,
                     download=download,
+                    draft=session.draft,
+                    campaign_revisions=session.campaign_revisions,
                 )
                 name, replies = await self._route(ctx)
                 kept = ctx.download_kept

@@ -6,8 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
+@lru_cache(maxsize=8192)  # option labels and command words are folded again and again
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese diacritics (đ → d) and collapse whitespace."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

@@ -16,7 +16,7 @@ from bot.forms import catalogue, engine
 from bot.forms.catalogue import Slot
 from bot.forms.deadlines import Window, window
 from bot.forms.engine import FormState, Input, Nav, Submit, Text, Upload
-from bot.forms.render import render
+from bot.forms.render import lead, render
 from bot.messages import Button, InboundKind, Outbound
 from bot.words import Command, Parsed
 from storage.models import Draft, Submission
@@ -50,7 +50,7 @@ async def start_report(ctx: Context) -> list[Outbound]:
 
 async def _choose(ctx: Context, purpose: str) -> list[Outbound]:
     assert ctx.unit is not None
-    campaigns = await catalogue.load_all(ctx.repos)
+    campaigns = await catalogue.load_all(ctx.repos, ctx.campaign_revisions)
     today = ctx.local(ctx.now).date()
     current = [
         slot
@@ -158,7 +158,8 @@ async def _begin(
     }
     draft_id = await ctx.repos.drafts.save(ctx.member.id, key, info, ctx.now)
     ctx.conversation.start(FLOW, "answer", {"draft": draft_id, "purpose": purpose})
-    return [await _intro(ctx, slot, work), *render(events, slot.form, ctx.texts)]
+    intro = await _intro(ctx, slot, work)
+    return lead(intro.text, render(events, slot.form, ctx.texts))
 
 
 async def _intro(ctx: Context, slot: Slot, work: int | None) -> Outbound:
@@ -196,6 +197,14 @@ async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     return [ctx.say("unknown")]
 
 
+async def _current_draft(ctx: Context) -> Draft | None:
+    """The draft the conversation points at (usually loaded with the session already)."""
+    wanted = ctx.conversation.data.get("draft")
+    if ctx.draft is not None and ctx.draft.id == wanted:
+        return ctx.draft
+    return await ctx.repos.drafts.by_id(int(wanted)) if wanted is not None else None
+
+
 def _choice(text: str, count: int) -> int | None:
     """A 0-based index from a typed number, or None."""
     cleaned = text.strip().rstrip(".")
@@ -214,7 +223,8 @@ async def _take_form(ctx: Context, text: str) -> list[Outbound]:
     index = _choice(text, len(choices))
     if index is None:
         return [ctx.say("form_pick_number", count=len(choices))]
-    slot = await catalogue.find(ctx.repos, *choices[index])
+    code, form_id = choices[index]
+    slot = await catalogue.find(ctx.repos, code, form_id, revisions=ctx.campaign_revisions)
     if slot is None:
         ctx.conversation.reset()
         return [ctx.say("form_gone")]
@@ -226,7 +236,9 @@ async def _take_work(ctx: Context, text: str) -> list[Outbound]:
     index = _choice(text, len(data["choices"]))
     if index is None:
         return [ctx.say("form_pick_number", count=len(data["choices"]))]
-    slot = await catalogue.find(ctx.repos, data["campaign"], data["form"])
+    slot = await catalogue.find(
+        ctx.repos, data["campaign"], data["form"], revisions=ctx.campaign_revisions
+    )
     if slot is None:
         ctx.conversation.reset()
         return [ctx.say("form_gone")]
@@ -246,13 +258,15 @@ async def _take_work(ctx: Context, text: str) -> list[Outbound]:
 async def _take_draft_choice(ctx: Context, text: str) -> list[Outbound]:
     assert ctx.member is not None
     index = _choice(text, 2)
-    draft = await ctx.repos.drafts.by_id(ctx.conversation.data["draft"])
+    draft = await _current_draft(ctx)
     if draft is None:
         ctx.conversation.reset()
         return [ctx.say("form_gone")]
     if index is None:
         return [ctx.say("form_draft_choice")]
-    slot = await catalogue.find(ctx.repos, draft.state["campaign"], draft.state["form"])
+    slot = await catalogue.find(
+        ctx.repos, draft.state["campaign"], draft.state["form"], revisions=ctx.campaign_revisions
+    )
     if slot is None:
         ctx.conversation.reset()
         return [ctx.say("form_gone")]
@@ -262,7 +276,7 @@ async def _take_draft_choice(ctx: Context, text: str) -> list[Outbound]:
     ctx.conversation.start(FLOW, "answer", {"draft": draft.id, "purpose": draft.state["purpose"]})
     state = FormState.model_validate(draft.state["engine"])
     intro = await _intro(ctx, slot, draft.state.get("work"))
-    return [intro, *render(engine.resume(slot.form, state), slot.form, ctx.texts)]
+    return lead(intro.text, render(engine.resume(slot.form, state), slot.form, ctx.texts))
 
 
 async def _take_more(ctx: Context, text: str) -> list[Outbound]:
@@ -273,7 +287,10 @@ async def _take_more(ctx: Context, text: str) -> list[Outbound]:
         ctx.conversation.reset()
         return [ctx.say("form_finished")]
     slot = await catalogue.find(
-        ctx.repos, ctx.conversation.data["campaign"], ctx.conversation.data["form"]
+        ctx.repos,
+        ctx.conversation.data["campaign"],
+        ctx.conversation.data["form"],
+        revisions=ctx.campaign_revisions,
     )
     if slot is None:
         ctx.conversation.reset()
@@ -283,9 +300,14 @@ async def _take_more(ctx: Context, text: str) -> list[Outbound]:
 
 async def _answer(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     assert ctx.member is not None
-    draft = await ctx.repos.drafts.by_id(ctx.conversation.data["draft"])
+    draft = await _current_draft(ctx)
     slot = (
-        await catalogue.find(ctx.repos, draft.state["campaign"], draft.state["form"])
+        await catalogue.find(
+            ctx.repos,
+            draft.state["campaign"],
+            draft.state["form"],
+            revisions=ctx.campaign_revisions,
+        )
         if draft
         else None
     )
@@ -397,7 +419,7 @@ async def _submit(
         buttons = [
             [Button(label="1. Đăng ký thêm", value="1"), Button(label="2. Kết thúc", value="2")]
         ]
-        return [saved, ctx.say("form_more", buttons=buttons)]
+        return lead(saved.text, [ctx.say("form_more", buttons=buttons)])
     ctx.conversation.reset()
     return [saved]
 
@@ -422,7 +444,13 @@ async def take_status_pick(ctx: Context, text: str) -> list[Outbound]:
     if index is None:
         return [ctx.say("form_pick_number", count=len(choices))]
     sent = await ctx.repos.submissions.get(int(choices[index]))
-    slot = await catalogue.find(ctx.repos, sent.campaign_code, sent.form_id) if sent else None
+    slot = (
+        await catalogue.find(
+            ctx.repos, sent.campaign_code, sent.form_id, revisions=ctx.campaign_revisions
+        )
+        if sent
+        else None
+    )
     if sent is None or slot is None:
         ctx.conversation.reset()
         return [ctx.say("form_gone")]

@@ -32,7 +32,7 @@ def _left(ctx: Context, slot: Slot) -> str:
 async def show_status(ctx: Context) -> list[Outbound]:
     """Answer trangthai for the member's role."""
     assert ctx.member is not None and ctx.unit is not None
-    campaigns = await catalogue.load_all(ctx.repos)
+    campaigns = await catalogue.load_all(ctx.repos, ctx.campaign_revisions)
     if ctx.member.role is Role.REP:
         return await _unit_status(ctx, catalogue.slots_for(campaigns, ctx.unit))
     relevant = []

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import aiosqlite
-
+from storage.connection import LoopConnection
 from storage.repos import Repos
 
 BUSY_TIMEOUT_MS = 10_000
@@ -42,7 +41,7 @@ def bundled_migrations() -> list[Migration]:
 
 
 class Database:
-    """One aiosqlite connection shared by the process; every use goes through a short transaction.
+    """One connection shared by the process; every use goes through a short transaction.
 
     A single connection serialises its work anyway; the lock keeps one coroutine's transaction
     from interleaving with another's statements on the same connection.
@@ -50,13 +49,12 @@ class Database:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._conn: aiosqlite.Connection | None = None
+        self._conn: LoopConnection | None = None
         self._lock = asyncio.Lock()
 
     async def open(self) -> None:
         """Connect and set the pragmas every connection needs."""
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
+        conn = LoopConnection(self.path, busy_timeout_ms=BUSY_TIMEOUT_MS)
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -78,7 +76,7 @@ class Database:
         await self.close()
 
     @property
-    def conn(self) -> aiosqlite.Connection:
+    def conn(self) -> LoopConnection:
         """The open connection."""
         if self._conn is None:
             raise RuntimeError("database is not open")
@@ -86,9 +84,8 @@ class Database:
 
     async def schema_version(self) -> int:
         """Return PRAGMA user_version."""
-        async with self.conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        rows = await self.conn.execute_fetchall("PRAGMA user_version")
+        return int(rows[0][0]) if rows else 0
 
     async def migrate(self, migrations: list[Migration] | None = None) -> list[int]:
         """Apply every migration newer than the database; return the numbers applied."""
@@ -138,11 +135,7 @@ class Database:
     async def backup(self, target: str | Path) -> None:
         """Write an online, consistent copy of the database to `target`."""
         async with self._lock:
-            dest = await aiosqlite.connect(str(target))
-            try:
-                await self.conn.backup(dest)
-            finally:
-                await dest.close()
+            await self.conn.backup(str(target))
 
 
 @asynccontextmanager

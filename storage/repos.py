@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from storage.connection import LoopConnection
 from storage.models import (
     Attempts,
     Conversation,
@@ -54,7 +53,7 @@ def _member(row: Sequence[Any]) -> Member:
     )
 
 
-def _invite(row: aiosqlite.Row) -> Invite:
+def _invite(row: Sequence[Any]) -> Invite:
     return Invite(
         id=row[0],
         code_hash=row[1],
@@ -69,13 +68,13 @@ def _invite(row: aiosqlite.Row) -> Invite:
 
 
 class _Repo:
-    """Shared plumbing: each query is one hop to aiosqlite's thread (execute and fetch together)."""
+    """Shared plumbing: run a query and fetch its rows in one call."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: LoopConnection) -> None:
         self.conn = conn
 
     async def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+        return await self.conn.execute_fetchall(sql, params)
 
     async def _one(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Row | None:
         rows = await self._all(sql, params)
@@ -250,34 +249,75 @@ class InboxRepo(_Repo):
         return row is not None
 
 
-class SessionRepo(_Repo):
-    """Everything one inbound needs to be routed, read in a single query."""
+def _prefixed(alias: str, columns: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
-    async def load(
-        self, channel: str, user_id: str, chat_id: str
-    ) -> tuple[Member | None, Unit | None, Conversation]:
-        """Return the sender's member row, its unit, and the chat's conversation."""
-        member_cols = ", ".join(f"m.{c.strip()}" for c in _MEMBER_COLUMNS.split(","))
-        unit_cols = ", ".join(f"u.{c.strip()}" for c in _UNIT_COLUMNS.split(","))
-        row = await self._one(
-            f"SELECT {member_cols}, {unit_cols}, c.flow, c.step, c.data"
-            " FROM (SELECT ? AS channel, ? AS user_id, ? AS chat_id) AS k"
-            " LEFT JOIN members AS m ON m.channel = k.channel AND m.user_id = k.user_id"
-            " LEFT JOIN units AS u ON u.code = m.unit_code"
-            " LEFT JOIN conversations AS c ON c.channel = k.channel AND c.chat_id = k.chat_id",
-            (channel, user_id, chat_id),
+
+# One row with everything routing needs: the sender's member row and unit, the chat's
+# conversation, the draft it points at, and the revision of every campaign (so cached campaign
+# definitions can be trusted without another query). Parameters: channel, user_id, chat_id.
+_SESSION_SELECT = (
+    f"SELECT json_array({_prefixed('m', _MEMBER_COLUMNS)}, {_prefixed('u', _UNIT_COLUMNS)},"
+    " c.flow, c.step, c.data, d.id, d.member_id, d.draft_key, d.state, d.updated_at,"
+    " (SELECT group_concat(code || ' ' || revision, ',') FROM campaigns))"
+    " FROM (SELECT ? AS channel, ? AS user_id, ? AS chat_id) AS k"
+    " LEFT JOIN members AS m ON m.channel = k.channel AND m.user_id = k.user_id"
+    " LEFT JOIN units AS u ON u.code = m.unit_code"
+    " LEFT JOIN conversations AS c ON c.channel = k.channel AND c.chat_id = k.chat_id"
+    " LEFT JOIN drafts AS d ON d.id = json_extract(c.data, '$.draft') AND d.member_id = m.id"
+)
+
+
+@dataclass(frozen=True)
+class Session:
+    """What one inbound message is routed with."""
+
+    member: Member | None
+    unit: Unit | None
+    conversation: Conversation
+    draft: Draft | None
+    campaign_revisions: dict[str, int]
+
+
+def _session(packed: str) -> Session:
+    values = json.loads(packed)
+    member = _member(values[:9]) if values[0] is not None else None
+    unit = _unit(values[9:15]) if values[9] is not None else None
+    flow, step, data = values[15:18]
+    conversation = (
+        Conversation(flow=flow, step=step, data=json.loads(data))
+        if flow is not None
+        else Conversation()
+    )
+    draft = _draft(values[18:23]) if values[18] is not None else None
+    revisions = {
+        code: int(revision)
+        for code, _, revision in (
+            item.partition(" ") for item in (values[23] or "").split(",") if item
         )
+    }
+    return Session(member, unit, conversation, draft, revisions)
+
+
+class SessionRepo(_Repo):
+    """Everything one inbound needs to be routed, read in a single query (one database hop)."""
+
+    async def load(self, channel: str, user_id: str, chat_id: str) -> Session:
+        """Return the session of a sender in a chat."""
+        row = await self._one(_SESSION_SELECT, (channel, user_id, chat_id))
         assert row is not None  # the key row always exists
-        values = tuple(row)
-        member = _member(values[:9]) if values[0] is not None else None
-        unit = _unit(values[9:15]) if values[9] is not None else None
-        flow, step, data = values[15:18]
-        conversation = (
-            Conversation(flow=flow, step=step, data=json.loads(data))
-            if flow is not None
-            else Conversation()
+        return _session(row[0])
+
+    async def record_and_load(
+        self, key: str, now: datetime, channel: str, user_id: str, chat_id: str
+    ) -> Session | None:
+        """Record an inbound key and load the session in the same statement; None = a repeat."""
+        row = await self._one(
+            "INSERT INTO inbox (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+            f" RETURNING ({_SESSION_SELECT})",
+            (key, ts(now), channel, user_id, chat_id),
         )
-        return member, unit, conversation
+        return _session(row[0]) if row is not None else None
 
 
 class ConversationRepo(_Repo):
@@ -658,7 +698,7 @@ class AttachmentRepo(_Repo):
 class Repos:
     """Every repository, sharing one connection inside one transaction."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: LoopConnection) -> None:
         self.units = UnitRepo(conn)
         self.members = MemberRepo(conn)
         self.invites = InviteRepo(conn)

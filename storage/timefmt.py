@@ -14,4 +14,4 @@ def ts(moment: datetime) -> str:
 
 def parse_ts(text: str) -> datetime:
     """Read a time written by `ts`."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)  # Python 3.11 reads the trailing Z as UTC

@@ -39,8 +39,7 @@ async def test_valid_code_enrols_and_greets_by_unit_name(bot: Bot) -> None:
 
 async def test_code_is_stored_hashed(bot: Bot) -> None:
     code = await bot.invite("KP-01", "rep")
-    async with bot.db.conn.execute("SELECT * FROM invites") as cur:
-        rows = [tuple(row) for row in await cur.fetchall()]
+    rows = [tuple(row) for row in await bot.db.conn.execute_fetchall("SELECT * FROM invites")]
     assert rows and code not in repr(rows)
 
 

@@ -196,17 +196,17 @@ async def test_sigkill_mid_form_then_resume(tmp_path: Path) -> None:
         proc = await start_bot()
         try:
             await say(code, 2)
-            assert "Câu 1/11" in await say("dangky", 4)
-            assert "Câu 2/11" in await say("Sân chơi thiếu nhi", 5)
-            assert "Câu 3/11" in await say("1", 6)
+            assert "Câu 1/11" in await say("dangky", 3)
+            assert "Câu 2/11" in await say("Sân chơi thiếu nhi", 4)
+            assert "Câu 3/11" in await say("1", 5)
         finally:
             proc.kill()  # SIGKILL: no clean shutdown at all
             await proc.wait()
         proc = await start_bot()
         try:
-            reply = await say("3", 7)
+            reply = await say("3", 6)
             assert "Câu 4/11" in reply
-            reply = await say("quay lai", 8)
+            reply = await say("quay lai", 7)
             assert "Câu 3/11" in reply and "Đang ghi: Điện chiếu sáng" in reply
         finally:
             proc.send_signal(signal.SIGTERM)

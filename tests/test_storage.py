@@ -18,9 +18,8 @@ async def test_pragmas(tmp_path: Path) -> None:
             ("foreign_keys", 1),
             ("busy_timeout", 10000),
         ):
-            async with db.conn.execute(f"PRAGMA {pragma}") as cur:
-                row = await cur.fetchone()
-            assert row is not None and row[0] == expected
+            rows = await db.conn.execute_fetchall(f"PRAGMA {pragma}")
+            assert rows[0][0] == expected
 
 
 async def test_init_is_idempotent(tmp_path: Path) -> None:
@@ -61,8 +60,8 @@ async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.Error):
             await db.migrate(broken)
         assert await db.schema_version() == version
-        async with db.conn.execute("SELECT name FROM sqlite_master WHERE name = 'extra'") as cur:
-            assert await cur.fetchone() is None
+        rows = await db.conn.execute_fetchall("SELECT name FROM sqlite_master WHERE name = 'extra'")
+        assert rows == []
 
 
 async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:

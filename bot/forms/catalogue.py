@@ -9,8 +9,9 @@ from bot.campaigns.model import Campaign, Form, FormKind
 from storage.models import Unit
 from storage.repos import Repos
 
-# Parsed definitions by (code, revision): a reload bumps the revision, so entries never go stale.
-_PARSED: dict[tuple[str, int], Campaign] = {}
+# Parsed definitions by code, with the revision they were parsed at: a reload bumps the
+# revision, so a stale entry is never used.
+_PARSED: dict[str, tuple[int, Campaign]] = {}
 
 
 @dataclass(frozen=True)
@@ -36,20 +37,30 @@ class Slot:
         return self.campaign.campaign.starts_on, self.campaign.campaign.ends_on
 
 
-async def load_all(repos: Repos) -> list[Campaign]:
-    """Return every loaded campaign as a validated model."""
-    campaigns: list[Campaign] = []
-    for stored in await repos.campaigns.all():
-        key = (stored.code, stored.revision)
-        if key not in _PARSED:
-            _PARSED[key] = Campaign.model_validate(stored.definition)
-        campaigns.append(_PARSED[key])
+async def load_all(repos: Repos, revisions: dict[str, int] | None = None) -> list[Campaign]:
+    """Return every loaded campaign as a validated model.
+
+    With `revisions` (code -> revision, read with the session) the cache answers without a query
+    whenever it is current.
+    """
+    if revisions is None or any(
+        _PARSED.get(code, (0,))[0] != rev for code, rev in revisions.items()
+    ):
+        stored = await repos.campaigns.all()
+        for item in stored:
+            if _PARSED.get(item.code, (0,))[0] != item.revision:
+                _PARSED[item.code] = (item.revision, Campaign.model_validate(item.definition))
+        revisions = {item.code: item.revision for item in stored}
+    campaigns = [_PARSED[code][1] for code in revisions]
+    campaigns.sort(key=lambda c: (c.campaign.starts_on, c.campaign.code))
     return campaigns
 
 
-async def find(repos: Repos, code: str, form_id: str) -> Slot | None:
+async def find(
+    repos: Repos, code: str, form_id: str, revisions: dict[str, int] | None = None
+) -> Slot | None:
     """Return one campaign form, or None if it no longer exists."""
-    for campaign in await load_all(repos):
+    for campaign in await load_all(repos, revisions):
         if campaign.campaign.code == code:
             form = next((f for f in campaign.forms if f.id == form_id), None)
             return Slot(campaign, form) if form else None

@@ -80,7 +80,7 @@ def _nav_row(question: Question, *, first: bool) -> list[Button]:
 
 
 def summary(event: Summary, form: Form, texts: Texts) -> list[Outbound]:
-    """Render the numbered answers, then what to type next (two messages: read, then act)."""
+    """Render the numbered answers and, below them, what to type next."""
     lines = [texts("form_summary_head", title=form.title)]
     for number, question, value in event.items:
         lines.append(
@@ -91,10 +91,16 @@ def summary(event: Summary, form: Form, texts: Texts) -> list[Outbound]:
                 value=show_value(question, value, texts),
             )
         )
-    actions = Outbound(
-        text=texts("form_summary_actions"), buttons=[[NAV_SEND, NAV_BACK, NAV_CANCEL]]
-    )
-    return [Outbound(text="\n".join(lines)), actions]
+    lines.extend(["", texts("form_summary_actions")])
+    return [Outbound(text="\n".join(lines), buttons=[[NAV_SEND, NAV_BACK, NAV_CANCEL]])]
+
+
+def lead(text: str, messages: list[Outbound]) -> list[Outbound]:
+    """Put `text` above the first message (one notification on the phone, not two)."""
+    if not messages:
+        return [Outbound(text=text)]
+    first = messages[0]
+    return [first.model_copy(update={"text": f"{text}\n\n{first.text}"}), *messages[1:]]
 
 
 def render(events: list[Event], form: Form, texts: Texts) -> list[Outbound]:

@@ -309,6 +309,7 @@ class FakeTelegram:
                 Route("/_fake/block", self._http_block, methods=["POST"]),
                 Route("/_fake/reset", self._http_reset, methods=["POST"]),
                 Route("/_fake/stats", self._http_stats, methods=["GET"]),
+                Route("/_fake/latencies", self._http_latencies, methods=["GET"]),
             ]
         )
 
@@ -317,6 +318,8 @@ class FakeTelegram:
         self._queue: deque[tuple[int, bytes]] = deque()
         self._allowed: frozenset[str] | None = None
         self._sent_by_chat: dict[str, list[SentMessage]] = {}
+        self.latencies: list[float] = []  # injected update → first reply to its chat, seconds
+        self._waiting: dict[str, deque[float]] = {}
         self._chats: dict[str, Params] = {}
         self._users: dict[int, Params] = {}
         self._bot_messages: dict[str, dict[int, Params]] = {}
@@ -377,6 +380,8 @@ class FakeTelegram:
         self.sent.clear()
         self.calls.clear()
         self._sent_by_chat.clear()
+        self.latencies.clear()
+        self._waiting.clear()
 
     def reset(self) -> None:
         """Back to a fresh fake, except that update and message ids keep increasing."""
@@ -507,6 +512,9 @@ class FakeTelegram:
         # Telegram filters when the update is created, not when it is fetched.
         if (kind in allowed) if allowed else (kind not in _DEFAULT_EXCLUDED):
             self._queue.append((update_id, json.dumps(update, ensure_ascii=False).encode()))
+        chat = _update_chat(update)
+        if chat is not None:  # for latency: injected now, answered at the chat's next send
+            self._waiting.setdefault(chat, deque()).append(time.perf_counter())
         return update_id
 
     def _user(
@@ -873,6 +881,9 @@ class FakeTelegram:
         sent.parse_mode = sent.params.get("parse_mode")
         self.sent.append(sent)
         self._sent_by_chat.setdefault(sent.chat_id, []).append(sent)
+        waiting = self._waiting.get(sent.chat_id)
+        if waiting:
+            self.latencies.append(time.perf_counter() - waiting.popleft())
         if message is not None:
             self._bot_messages.setdefault(sent.chat_id, {})[sent.message_id] = message
         self._sent_changed.fire()
@@ -1154,6 +1165,10 @@ class FakeTelegram:
         body = [[name, self._plain_params(params)] for name, params in calls[since:]]
         return JSONResponse({"calls": body, "next": len(calls)})
 
+    async def _http_latencies(self, request: Request) -> Response:
+        """Seconds from each injected update to the first message sent back to its chat."""
+        return JSONResponse({"latencies": list(self.latencies)})
+
     async def _http_stats(self, request: Request) -> Response:
         return JSONResponse(
             {
@@ -1161,8 +1176,21 @@ class FakeTelegram:
                 "pending_updates": self.pending_updates,
                 "sent_count": len(self.sent),
                 "calls_count": len(self.calls),
+                "answered": len(self.latencies),
             }
         )
+
+
+def _update_chat(update: Params) -> str | None:
+    """The chat an injected update comes from, as the bot would answer it."""
+    for key in ("message", "edited_message"):
+        message = update.get(key)
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            return str(message["chat"].get("id"))
+    query = update.get("callback_query")
+    if isinstance(query, dict) and isinstance(query.get("from"), dict):
+        return str(query["from"].get("id"))
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:

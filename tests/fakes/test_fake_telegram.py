@@ -305,6 +305,7 @@ async def test_http_side_door(served: Served) -> None:
             "pending_updates": 6,
             "sent_count": 2,
             "calls_count": 5,
+            "answered": 1,  # one injected update has had a reply (for latency figures)
         }
         await http.post("/_fake/callback", json={"user_id": USER, "data": "x"})
         await http.post("/_fake/reset")
