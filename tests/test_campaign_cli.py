@@ -8,23 +8,17 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import Bot, units_csv
+from tests.conftest import Bot
 from tests.transcript_runner import campaign_path
 
 EXAMPLE = campaign_path("example")
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with a config on its own database and the sample units imported."""
-    (tmp_path / "config.toml").write_text(
-        '[database]\npath = "t.sqlite3"\n[telegram]\nenabled = false\n', "utf-8"
-    )
-    (tmp_path / "units.csv").write_text(units_csv(), "utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("THIDUA_CONFIG", raising=False)
+def workdir(cli_workdir: Path) -> Path:
+    """The command-line working folder, with the sample units imported."""
     assert main(["units", "import", "units.csv"]) == 0
-    return tmp_path
+    return cli_workdir
 
 
 def test_check_lists_every_problem_with_lines(

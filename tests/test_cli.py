@@ -12,21 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import units_csv
 
 THIDUA = str(Path(sys.executable).with_name("thidua"))
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with a config.toml on its own database, Telegram off, the sample units file."""
-    (tmp_path / "config.toml").write_text(
-        '[database]\npath = "t.sqlite3"\n[telegram]\nenabled = false\n', "utf-8"
-    )
-    (tmp_path / "units.csv").write_text(units_csv(), "utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("THIDUA_CONFIG", raising=False)
-    return tmp_path
+def workdir(cli_workdir: Path) -> Path:
+    """The command-line working folder."""
+    return cli_workdir
 
 
 def run(

@@ -98,59 +98,98 @@ def _clean(text: str) -> str:
     return kept.strip()
 
 
-class IntegerKind(Kind):
+class _NumericKind(Kind):
+    """Numbers of any sort: read, check against min/max, store, and show with the unit."""
+
+    refusal: ClassVar[str]
+
+    def read(self, text: str) -> Decimal | None:
+        """Parse the typed text into a number (None when it is not one)."""
+        raise NotImplementedError
+
+    def store(self, number: Decimal) -> Any:
+        """The JSON form of a valid number."""
+        raise NotImplementedError
+
+    def show(self, number: Decimal) -> str:
+        """The number as the bot writes it."""
+        raise NotImplementedError
+
+    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
+        """Read a number within the question's bounds."""
+        number = self.read(text)
+        if number is None:
+            return Refusal(self.refusal)
+        return _bounds(number, question, self.show(number)) or Accepted(self.store(number))
+
+    def render(self, value: Any, question: Question) -> str:
+        """'1.200 hộ', '402,4 m'."""
+        shown = self.show(Decimal(str(value)))
+        return f"{shown} {question.unit}" if question.unit else shown
+
+
+def _decimal(value: int | Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+class IntegerKind(_NumericKind):
     """Whole numbers: 12, 1.200, 1 200."""
 
     kind = QuestionKind.INTEGER
     hint = "hint_integer"
+    refusal = "form_bad_integer"
 
-    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
-        """Read a whole number within the bounds."""
-        number = parsers.parse_int(text)
-        if number is None:
-            return Refusal("form_bad_integer")
-        refusal = _bounds(Decimal(number), question, parsers.render_int(number))
-        return refusal or Accepted(number)
+    def read(self, text: str) -> Decimal | None:
+        """Parse a whole number."""
+        return _decimal(parsers.parse_int(text))
 
-    def render(self, value: Any, question: Question) -> str:
-        """'1.200 hộ'."""
-        shown = parsers.render_int(int(value))
-        return f"{shown} {question.unit}" if question.unit else shown
+    def store(self, number: Decimal) -> Any:
+        """Stored as an int."""
+        return int(number)
+
+    def show(self, number: Decimal) -> str:
+        """'1.200'."""
+        return parsers.render_int(int(number))
 
 
-class NumberKind(Kind):
+class NumberKind(_NumericKind):
     """Decimals with a comma: 3,5; 1.200,5. Stored as a string with a dot, e.g. "3.5"."""
 
     kind = QuestionKind.NUMBER
     hint = "hint_number"
+    refusal = "form_bad_number"
 
-    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
-        """Read a decimal within the bounds."""
-        number = parsers.parse_number(text)
-        if number is None:
-            return Refusal("form_bad_number")
-        refusal = _bounds(number, question, parsers.render_number(number))
-        return refusal or Accepted(str(number))
+    def read(self, text: str) -> Decimal | None:
+        """Parse a decimal."""
+        return parsers.parse_number(text)
 
-    def render(self, value: Any, question: Question) -> str:
-        """'402,4 m'."""
-        shown = parsers.render_number(Decimal(str(value)))
-        return f"{shown} {question.unit}" if question.unit else shown
+    def store(self, number: Decimal) -> Any:
+        """Stored as exact decimal text."""
+        return str(number)
+
+    def show(self, number: Decimal) -> str:
+        """'402,4'."""
+        return parsers.render_number(number)
 
 
-class MoneyKind(Kind):
+class MoneyKind(_NumericKind):
     """Amounts in đồng: 45 triệu, 1,2 tỷ, 120.000.000 đồng, không."""
 
     kind = QuestionKind.MONEY
     hint = "hint_money"
+    refusal = "form_bad_money"
 
-    def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
-        """Read an amount within the bounds."""
-        amount = parsers.parse_money(text)
-        if amount is None:
-            return Refusal("form_bad_money")
-        refusal = _bounds(Decimal(amount), question, parsers.render_money(amount))
-        return refusal or Accepted(amount)
+    def read(self, text: str) -> Decimal | None:
+        """Parse an amount in đồng."""
+        return _decimal(parsers.parse_money(text))
+
+    def store(self, number: Decimal) -> Any:
+        """Stored as whole đồng."""
+        return int(number)
+
+    def show(self, number: Decimal) -> str:
+        """'45.000.000 đồng' (exact, for refusals)."""
+        return parsers.render_money(int(number))
 
     def render(self, value: Any, question: Question) -> str:
         """'45 triệu đồng' (or the exact amount when it is not round)."""
