@@ -51,7 +51,8 @@ def to_inbound(update: Update) -> Inbound | None:
             text=query.data or "",
             key=key,
         )
-    message = update.message or update.edited_message
+    # Edits are not answers: an edited old message must not land on today's question.
+    message = update.message
     if message is None or message.from_user is None or message.chat.type != "private":
         return None
     base = {
@@ -145,7 +146,7 @@ class TelegramChannel:
         await self.app.updater.start_polling(
             poll_interval=0,
             timeout=self.poll_timeout,
-            allowed_updates=["message", "edited_message", "callback_query"],
+            allowed_updates=["message", "callback_query"],
             error_callback=self._on_poll_error,
         )
         await self.app.start()
