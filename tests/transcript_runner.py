@@ -35,18 +35,16 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.messages import Inbound, InboundKind, Outbound
 from bot.router import Handled, Router
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.models import Role
-from tests.conftest import START, Recorder, make_settings, units_csv
-from tests.fakes.runner import serve
+from tests.channels_harness import stage
+from tests.conftest import START, Recorder
 from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.zalo_server import FakeZalo, id_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 32
-TELEGRAM_TOKEN = "123456:TRANSCRIPT-token-abc"
-ZALO_TOKEN = "1234567890:transcript-zalo-token-abcdef"
 
 
 def campaign_path(name: str) -> Path:
@@ -280,35 +278,19 @@ class LiveDriver(Base):
 @asynccontextmanager
 async def driver(kind: str, tmp_path: Path) -> AsyncIterator[Driver]:
     """A fresh bot with the sample tree, talked to on `kind` (console, telegram, zalo)."""
-    fake_tg = FakeTelegram(token=TELEGRAM_TOKEN, username="thidua_test_bot")
-    fake_zalo = FakeZalo(token=ZALO_TOKEN)
-    async with serve(fake_tg.app) as tg_url, fake_zalo.serving():
-        settings = make_settings(
-            tmp_path,
-            telegram={
-                "enabled": kind == "telegram",
-                "token": TELEGRAM_TOKEN,
-                "base_url": f"{tg_url}/bot",
-                "base_file_url": f"{tg_url}/file/bot",
-            },
-            zalo={"enabled": kind == "zalo", "token": ZALO_TOKEN, "base_url": fake_zalo.api_base},
-        )
-        csv_path = tmp_path / "units.csv"
-        csv_path.write_text(units_csv(), encoding="utf-8")
-        async with open_database(settings.database.path) as db:
-            await admin.import_units(db, settings, csv_path)
-            clock = ManualClock(START)
-            if kind == "console":
-                console = ConsoleDriver(settings, db, clock, Router(db, settings, clock))
-                console.attach()
-                yield console
-                return
-            live = LiveDriver(settings, db, clock, kind, fake_tg, fake_zalo)
-            await live.start()
-            try:
-                yield live
-            finally:
-                await live.stop()
+    async with stage(tmp_path, telegram=kind == "telegram", zalo=kind == "zalo") as ready:
+        settings, db, clock = ready.settings, ready.db, ManualClock(START)
+        if kind == "console":
+            console = ConsoleDriver(settings, db, clock, Router(db, settings, clock))
+            console.attach()
+            yield console
+            return
+        live = LiveDriver(settings, db, clock, kind, ready.telegram, ready.zalo)
+        await live.start()
+        try:
+            yield live
+        finally:
+            await live.stop()
 
 
 async def replay(path: Path, bot: Driver) -> None:
