@@ -19,7 +19,7 @@ from bot.locks import KeyedLocks
 from bot.logs import logfmt
 from bot.messages import Inbound, InboundKind, Outbound
 from bot.texts import VI, Texts
-from bot.words import Command, Parsed, parse_command
+from bot.words import NAVIGATION, Command, Parsed, parse_command
 from handlers import cancel, enrol, forms, help, invite, status
 from storage.db import Database
 
@@ -44,9 +44,6 @@ COMMANDS: dict[Command, tuple[str, Handler]] = {
 FLOWS: dict[str, FlowHandler] = {invite.FLOW: invite.on_input, forms.FLOW: forms.on_input}
 # Flows that take photos and files; elsewhere they get "please type".
 TAKES_FILES = frozenset({forms.FLOW})
-
-# Words that act on the conversation in progress rather than start anything.
-NAVIGATION = frozenset({Command.QUAYLAI, Command.BOQUA, Command.SUA, Command.GUI})
 
 
 @dataclass(frozen=True)

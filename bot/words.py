@@ -36,6 +36,9 @@ class Command(StrEnum):
     GUI = "gui"
 
 
+# Words that act on the conversation in progress rather than start anything.
+NAVIGATION = frozenset({Command.QUAYLAI, Command.BOQUA, Command.SUA, Command.GUI})
+
 # Folded, space-free spellings → command. "xong" submits a summary and ends a photo list.
 _WORDS: dict[str, Command] = {
     "start": Command.START,

@@ -18,7 +18,7 @@ from bot.forms.deadlines import Window, window
 from bot.forms.engine import FormState, Input, Nav, Submit, Text, Upload
 from bot.forms.render import lead, render
 from bot.messages import Button, InboundKind, Outbound
-from bot.words import Command, Parsed
+from bot.words import NAVIGATION, Parsed
 from storage.models import Draft, Submission
 
 FLOW = "form"
@@ -26,7 +26,6 @@ PURPOSE_KINDS = {
     "dangky": {FormKind.REGISTRATION},
     "baocao": {FormKind.REPORT, FormKind.UPDATE},
 }
-NAVIGATION = {Command.QUAYLAI, Command.BOQUA, Command.SUA, Command.GUI}
 
 
 def _day(value: date) -> str:
