@@ -198,12 +198,14 @@ class Router:
 
     async def _route(self, ctx: Context) -> tuple[str, list[Outbound]]:
         inbound = ctx.inbound
-        if inbound.kind is InboundKind.UNSUPPORTED:
+        flow = ctx.conversation.flow
+        if inbound.kind is InboundKind.UNSUPPORTED and (
+            ctx.member is None or flow not in TAKES_FILES
+        ):
             return "unsupported", [ctx.say("text_only")]
         parsed = parse_command(inbound.text) if inbound.kind is InboundKind.TEXT else None
         if ctx.member is None:
             return "enrol", await enrol.unenrolled(ctx, parsed)
-        flow = ctx.conversation.flow
         if parsed is None:
             if inbound.kind is not InboundKind.TEXT and flow not in TAKES_FILES:
                 return "unsupported", [ctx.say("text_only")]

@@ -316,6 +316,8 @@ async def _answer(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     before = FormState.model_validate(draft.state["engine"])
     asked = next((q for q in slot.form.questions if q.id == before.current), None)
     takes_files = asked is not None and asked.kind in (QuestionKind.PHOTO, QuestionKind.FILE)
+    if ctx.inbound.kind is InboundKind.UNSUPPORTED:  # a sticker, a voice note, a Zalo document
+        return [ctx.say("form_file_unsupported" if takes_files else "text_only")]
     given = await _input(ctx, parsed, store=takes_files)
     if given is None:
         return [ctx.say("form_photo_failed")]

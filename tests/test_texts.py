@@ -40,6 +40,7 @@ REFUSALS = (
     "form_photo_required",
     "form_file_expected",
     "form_text_expected",
+    "form_file_unsupported",
     "form_bad_edit_number",
     "form_draft_choice",
     "form_more_choice",

@@ -108,3 +108,40 @@ async def test_messages_fit_zalo_and_carry_no_markdown(tmp_path: Path) -> None:
             assert 0 < len(body.encode("utf-16-le")) // 2 <= 2000
             assert not any(mark in body for mark in ("**", "__", "<b>", "`"))
         assert "quản trị" in (sent[4].text or "")  # an admin may invite an admin below
+
+
+async def test_a_document_sent_on_zalo_gets_a_way_forward(tmp_path: Path) -> None:
+    from bot import admin
+    from tests.transcript_runner import campaign_path
+
+    async with live_bot(tmp_path) as live:
+        bot = live.bot
+        await admin.load_campaign(bot.db, bot.settings, campaign_path("fuzz"), bot.clock.now())
+        user = id_for("co-sau")
+        live.zalo.inject_text(user, await bot.invite("KP-01", "rep"))
+        await live.zalo.wait_for_sent(user, 2)
+        live.zalo.inject_text(user, "dangky")
+        live.zalo.inject_text(user, "sua 12")  # straight to the file question
+        await live.zalo.wait_for_sent(user, 4)
+
+        def unsupported(message_id: str) -> dict[str, object]:
+            return {
+                "event_name": "message.unsupported.received",
+                "message": {
+                    "message_id": message_id,
+                    "date": 1750316131602,
+                    "from": {"id": user, "display_name": "Cô Sáu"},
+                    "chat": {"id": user, "chat_type": "PRIVATE"},
+                },
+            }
+
+        live.zalo.inject_event(unsupported("u1"))
+        sent = await live.zalo.wait_for_sent(user, 5)
+        assert "chụp ảnh tài liệu" in (sent[4].text or "") and "ví dụ" in (sent[4].text or "")
+        live.zalo.inject_text(user, "sua 1")
+        await live.zalo.wait_for_sent(user, 6)
+        live.zalo.inject_event(
+            {**unsupported, "message": {**unsupported["message"], "message_id": "u2"}}
+        )
+        sent = await live.zalo.wait_for_sent(user, 7)
+        assert "gõ chữ" in (sent[6].text or "")

@@ -127,6 +127,7 @@ CATALOGUE: dict[str, str] = {
     "form_photo_expected": "This question needs photos. Send a photo, or type xong when done, for example: xong.",
     "form_photo_required": "This question needs at least one photo. Send one, then type xong, for example: a photo of the work.",
     "form_file_expected": "This question needs a file. Send a file, a photo, or paste a link, for example: https://drive.google.com/...",
+    "form_file_unsupported": "That file cannot be received here. Please send a photo of the document, or paste a link, for example: https://drive.google.com/...",
     "form_text_expected": "This question needs typed text, not a photo or file. Please type an answer, for example as suggested below.",
     "form_cannot_skip": "This question must be answered, so it cannot be skipped. Type huy to stop.",
     "form_first_question": "This is the first question.",

@@ -148,6 +148,7 @@ CATALOGUE: dict[str, str] = {
     "form_photo_expected": "Câu này cần ảnh. Anh/Chị gửi ảnh, hoặc gõ xong nếu đã gửi đủ, ví dụ: xong.",
     "form_photo_required": "Câu này cần ít nhất một ảnh. Anh/Chị gửi ảnh rồi gõ xong, ví dụ: ảnh chụp công trình.",
     "form_file_expected": "Câu này cần một tệp. Anh/Chị gửi tệp, ảnh chụp, hoặc dán đường dẫn, ví dụ: https://drive.google.com/...",
+    "form_file_unsupported": "Tệp này chưa nhận được qua đây. Anh/Chị chụp ảnh tài liệu rồi gửi ảnh, hoặc dán đường dẫn, ví dụ: https://drive.google.com/...",
     "form_text_expected": "Câu này cần gõ chữ, chưa nhận ảnh hay tệp. Anh/Chị gõ câu trả lời, ví dụ như gợi ý bên dưới.",
     "form_cannot_skip": "Câu này cần trả lời nên không bỏ qua được. Anh/Chị gõ huy nếu muốn dừng lại.",
     "form_first_question": "Đây là câu đầu tiên.",
