@@ -140,8 +140,6 @@ async def test_a_document_sent_on_zalo_gets_a_way_forward(tmp_path: Path) -> Non
         assert "chụp ảnh tài liệu" in (sent[4].text or "") and "ví dụ" in (sent[4].text or "")
         live.zalo.inject_text(user, "sua 1")
         await live.zalo.wait_for_sent(user, 6)
-        live.zalo.inject_event(
-            {**unsupported, "message": {**unsupported["message"], "message_id": "u2"}}
-        )
+        live.zalo.inject_event(unsupported("u2"))
         sent = await live.zalo.wait_for_sent(user, 7)
         assert "gõ chữ" in (sent[6].text or "")
