@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -32,7 +33,10 @@ NAME = "telegram"
 MESSAGE_LIMIT = 4096
 # Updates handled at once. Enough that one slow chat never holds up the others; httpx's pool
 # grows slower per request with many open connections, so more is not faster (benchmarks/).
-CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_CONCURRENCY", "32"))
+CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_CONCURRENCY", "16"))
+# Replies in flight at once. A few keep-alive connections carry them much faster than many
+# (httpx's pool slows down as connections multiply; see benchmarks/throughput.py).
+SEND_CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_SENDS", "3"))
 log = logging.getLogger("thidua.telegram")
 
 
@@ -133,6 +137,7 @@ class TelegramChannel:
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
+        self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
         router.register(NAME, self)
 
     async def start(self) -> None:
@@ -189,7 +194,8 @@ class TelegramChannel:
     async def send(self, chat_id: str, message: Outbound) -> None:
         """Send one reply: text (split at 4,096), photo, or document."""
         try:
-            await self._send(chat_id, message)
+            async with self._sending:
+                await self._send(chat_id, message)
         except tg_error.TelegramError as exc:
             raise map_error(exc) from None
 
