@@ -163,7 +163,7 @@ class Router:
                         return Handled([], "duplicate", duplicate=True)
                     session = found
                 conversation = session.conversation
-                before = conversation.model_copy(deep=True)
+                before = conversation.model_dump_json()
                 ctx = Context(
                     inbound=inbound,
                     repos=repos,
@@ -180,7 +180,7 @@ class Router:
                 )
                 name, replies = await self._route(ctx)
                 kept = ctx.download_kept
-                if ctx.conversation != before:
+                if ctx.conversation.model_dump_json() != before:
                     await repos.conversations.save(
                         inbound.channel, inbound.chat_id, ctx.conversation, now
                     )
