@@ -61,7 +61,12 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
             lines.append(_sent_line(ctx, slot, submission, len(choices)))
         if sent and (slot.form.multiple is False or slot.form.kind is not FormKind.REGISTRATION):
             continue
-        if not sent:
+        draft = await _draft_in_progress(ctx, slot)
+        if draft:
+            lines.append(
+                ctx.texts("status_draft", form=slot.form.title, answered=draft, command=_word(slot))
+            )
+        elif not sent:
             if ctx.local(ctx.now).date() < slot.opens_on:
                 lines.append(
                     ctx.texts(
@@ -86,6 +91,17 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
         buttons = [[Button(label=str(n), value=str(n)) for n in range(1, min(len(choices), 8) + 1)]]
         messages.append(ctx.say("status_pick", buttons=[*buttons, CANCEL_ROW]))
     return messages
+
+
+async def _draft_in_progress(ctx: Context, slot: Slot) -> int:
+    """How many questions the member's unfinished new submission has answered (0 = none)."""
+    assert ctx.member is not None
+    draft = await ctx.repos.drafts.get(ctx.member.id, catalogue.draft_key(slot))
+    return len(draft.state["engine"]["answers"]) if draft else 0
+
+
+def _word(slot: Slot) -> str:
+    return "dangky" if slot.form.kind is FormKind.REGISTRATION else "baocao"
 
 
 def _sent_line(ctx: Context, slot: Slot, submission: Submission, number: int) -> str:

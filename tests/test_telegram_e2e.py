@@ -106,3 +106,34 @@ async def test_rate_limited_reply_is_retried(tmp_path: Path) -> None:
         live.telegram.inject_message(77, "xin chào")
         sent = await live.telegram.wait_for_sent(77, 1, timeout=8)
         assert "mã mời" in (sent[0].text or "")
+
+
+async def test_a_document_answers_a_file_question(tmp_path: Path) -> None:
+    from bot import admin
+    from bot.files import files_dir
+    from tests.transcript_runner import campaign_path
+
+    async with live_bot(tmp_path) as live:
+        bot = live.bot
+        await admin.load_campaign(bot.db, bot.settings, campaign_path("fuzz"), bot.clock.now())
+        live.telegram.inject_message(66, f"/start {await bot.invite('KP-01', 'rep')}")
+        await live.telegram.wait_for_sent(66, 2)
+        live.telegram.inject_message(66, "dangky")
+        live.telegram.inject_message(66, "sua 12")  # straight to the file question
+        await live.telegram.wait_for_sent(66, 4)
+        pdf = b"%PDF-1.4 bien ban binh xet"
+        live.telegram.inject_document(66, "Biên bản bình xét.pdf", pdf)
+        sent = await live.telegram.wait_for_sent(66, 5)
+        assert "Câu 1/12" in (
+            sent[4].text or ""
+        )  # the file is taken; the first open question follows
+        async with bot.db.read() as repos:
+            member = await repos.members.find("telegram", "66")
+            assert member is not None
+            draft = await repos.drafts.get(member.id, "fuzz/all-kinds/new")
+            assert draft is not None
+            attachment_id = draft.state["engine"]["answers"]["file"]["attachment"]
+            attachment = await repos.attachments.get(attachment_id)
+        assert attachment is not None and attachment["kind"] == "file"
+        assert attachment["name"] == "Biên bản bình xét.pdf"
+        assert (files_dir(bot.settings) / attachment["path"]).read_bytes() == pdf

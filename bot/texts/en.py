@@ -169,6 +169,7 @@ CATALOGUE: dict[str, str] = {
     "status_campaign": "{title}",
     "status_sent": "{number}. {label}: sent {date}{late}",
     "status_sent_late": ", {days} days late",
+    "status_draft": "- {form}: in progress, {answered} answers so far (type {command} to continue)",
     "status_due": "- {form}: not sent, due {due} ({left})",
     "status_left": "{days} days left",
     "status_today": "due today",

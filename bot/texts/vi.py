@@ -190,6 +190,7 @@ CATALOGUE: dict[str, str] = {
     "status_campaign": "{title}",
     "status_sent": "{number}. {label}: đã gửi {date}{late}",
     "status_sent_late": ", trễ {days} ngày",
+    "status_draft": "- {form}: đang làm dở, đã trả lời {answered} câu (gõ {command} để làm tiếp)",
     "status_due": "- {form}: chưa gửi, hạn {due} ({left})",
     "status_left": "còn {days} ngày",
     "status_today": "hôm nay là hạn chót",
