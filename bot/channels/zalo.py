@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from bot.channels.console import render_plain
-from bot.channels.errors import RateLimited, TransientError, Unauthorized
+from bot.channels.errors import BadRequest, RateLimited, TransientError, Unauthorized
 from bot.channels.zalo_client import ZaloClient
 from bot.channels.zalo_updates import to_inbound
 from bot.config import ZaloConfig
@@ -50,7 +50,11 @@ class ZaloChannel:
     async def start(self) -> None:
         """Check the token (getMe), make sure no webhook is set, then poll in the background."""
         await self.client.get_me()
-        await self.client.ensure_polling()
+        try:
+            await self.client.ensure_polling()
+        except BadRequest:
+            # A server without the webhook calls cannot have a webhook set: poll anyway.
+            log.warning(logfmt("webhook_check_failed", channel=NAME))
         self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def _poll(self) -> None:
