@@ -52,10 +52,3 @@ def roles_for(command: Command) -> list[Role]:
 def may_invite(inviter: Member, inviter_unit: Unit, target: Unit, role: Role) -> bool:
     """True when `inviter` may invite someone as `role` for `target` (strictly below their unit)."""
     return role in INVITABLE[inviter.role] and inviter_unit.is_above(target)
-
-
-def may_see(member: Member, member_unit: Unit, unit: Unit) -> bool:
-    """True when `unit` lies in what the member's role covers (own unit for reps, else subtree)."""
-    if member.role is REP:
-        return unit.code == member_unit.code
-    return member_unit.contains(unit)

@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.invites import Redemption
 from bot.messages import Outbound
 from bot.org import unit_title
+from bot.parsers import render_day
 from bot.words import Command, Parsed
 from handlers.help import help_for
 
@@ -42,15 +43,7 @@ async def redeem(ctx: Context, code: str) -> list[Outbound]:
         assert result.member is not None and result.unit is not None
         ctx.member, ctx.unit = result.member, result.unit
         ctx.conversation.reset()
-        role = ctx.texts(f"role_{result.member.role.value}")
-        unit = await unit_title(ctx.repos, result.unit, ctx.settings.org)
-        if result.was_member:
-            return [ctx.say("enrol_moved", role=role, unit=unit), help_for(ctx, result.member.role)]
-        name = f" {inbound.display_name}" if inbound.display_name.strip() else ""
-        return [
-            ctx.say("enrol_ok", name=name, role=role, unit=unit),
-            help_for(ctx, result.member.role),
-        ]
+        return await _welcome(ctx, moved=result.was_member)
     if result.outcome is Redemption.LOCKED:
         assert result.locked_until is not None
         minutes = max(1, round((result.locked_until - ctx.now).total_seconds() / 60))
@@ -58,7 +51,7 @@ async def redeem(ctx: Context, code: str) -> list[Outbound]:
         return [ctx.say("enrol_throttled", until=until, minutes=minutes)]
     if result.outcome is Redemption.EXPIRED:
         assert result.invite is not None
-        expired = ctx.local(result.invite.expires_at).strftime("%d/%m/%Y")
+        expired = render_day(ctx.local(result.invite.expires_at).date())
         return [ctx.say("enrol_expired", date=expired)]
     if result.outcome is Redemption.USED:
         return [ctx.say("enrol_used")]
@@ -69,8 +62,17 @@ async def redeem(ctx: Context, code: str) -> list[Outbound]:
 
 async def greet(ctx: Context) -> list[Outbound]:
     """Answer /start from someone already enrolled: who they are here, and the help."""
+    return await _welcome(ctx, moved=False)
+
+
+async def _welcome(ctx: Context, *, moved: bool) -> list[Outbound]:
+    """Who the member is here (role, unit's full title), then what they can type."""
     assert ctx.member is not None and ctx.unit is not None
     role = ctx.texts(f"role_{ctx.member.role.value}")
     unit = await unit_title(ctx.repos, ctx.unit, ctx.settings.org)
-    name = f" {ctx.member.display_name}" if ctx.member.display_name.strip() else ""
-    return [ctx.say("enrol_ok", name=name, role=role, unit=unit), help_for(ctx, ctx.member.role)]
+    if moved:
+        greeting = ctx.say("enrol_moved", role=role, unit=unit)
+    else:
+        name = f" {ctx.member.display_name}" if ctx.member.display_name.strip() else ""
+        greeting = ctx.say("enrol_ok", name=name, role=role, unit=unit)
+    return [greeting, help_for(ctx, ctx.member.role)]

@@ -7,7 +7,6 @@ trangthai ─► status_pick ─► answer (an amendment starts at the summary)
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from bot.campaigns.model import FormKind, Late, QuestionKind
@@ -18,6 +17,7 @@ from bot.forms.deadlines import Window, window
 from bot.forms.engine import FormState, Input, Nav, Submit, Text, Upload
 from bot.forms.render import lead, render
 from bot.messages import Button, InboundKind, Outbound
+from bot.parsers import render_day
 from bot.words import NAVIGATION, Parsed
 from storage.models import Draft, Submission
 
@@ -26,10 +26,6 @@ PURPOSE_KINDS = {
     "dangky": {FormKind.REGISTRATION},
     "baocao": {FormKind.REPORT, FormKind.UPDATE},
 }
-
-
-def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def _window(ctx: Context, slot: Slot) -> Window:
@@ -62,7 +58,9 @@ async def _choose(ctx: Context, purpose: str) -> list[Outbound]:
         if current:  # nothing open yet: say when the first one opens
             upcoming = min(current, key=lambda slot: slot.opens_on)
             return [
-                ctx.say("form_not_open", title=upcoming.form.title, date=_day(upcoming.opens_on))
+                ctx.say(
+                    "form_not_open", title=upcoming.form.title, date=render_day(upcoming.opens_on)
+                )
             ]
         return [ctx.say(f"form_none_{purpose}", unit=ctx.unit.name)]
     if len(slots) == 1:
@@ -75,7 +73,8 @@ async def _choose(ctx: Context, purpose: str) -> list[Outbound]:
 
 def _pick_form_prompt(ctx: Context, slots: list[Slot]) -> Outbound:
     labels = [
-        ctx.texts("form_pick_line", title=s.form.title, due=_day(s.form.due_on)) for s in slots
+        ctx.texts("form_pick_line", title=s.form.title, due=render_day(s.form.due_on))
+        for s in slots
     ]
     lines, buttons = numbered(ctx.texts, labels)
     return ctx.say("form_pick", buttons=[*buttons, CANCEL_ROW], lines=lines)
@@ -87,21 +86,33 @@ async def _open(ctx: Context, slot: Slot, purpose: str) -> list[Outbound]:
     state = _window(ctx, slot)
     if not state.opened:
         ctx.conversation.reset()
-        return [ctx.say("form_not_open", title=slot.form.title, date=_day(slot.opens_on))]
+        return [ctx.say("form_not_open", title=slot.form.title, date=render_day(slot.opens_on))]
     if state.refused:
         ctx.conversation.reset()
-        return [ctx.say("form_closed", title=slot.form.title, date=_day(slot.form.due_on))]
+        return [ctx.say("form_closed", title=slot.form.title, date=render_day(slot.form.due_on))]
     if slot.form.kind is FormKind.UPDATE:
         return await _pick_work(ctx, slot, purpose)
     if not slot.form.multiple:
         sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
         if sent:
-            ctx.conversation.reset()
-            when = _day(ctx.local(sent[0].first_submitted_at).date())
-            return [
-                ctx.say("form_already_sent", unit=ctx.unit.name, title=slot.form.title, date=when)
-            ]
+            return _already_sent(ctx, slot, sent[0])
     return await _begin(ctx, slot, purpose)
+
+
+def _already_sent(ctx: Context, slot: Slot, sent: Submission) -> list[Outbound]:
+    """A form that takes one submission was already sent: say when, and how to change it."""
+    assert ctx.unit is not None
+    ctx.conversation.reset()
+    when = render_day(ctx.local(sent.first_submitted_at).date())
+    return [ctx.say("form_already_sent", unit=ctx.unit.name, title=slot.form.title, date=when)]
+
+
+async def _work_name(ctx: Context, slot: Slot, work: int) -> str:
+    """The name of the registered work an update form is about."""
+    sent = await ctx.repos.submissions.get(work)
+    if sent is None or slot.form.about is None:
+        return ""
+    return catalogue.work_title(sent.answers, slot.campaign.form(slot.form.about))
 
 
 async def _pick_work(ctx: Context, slot: Slot, purpose: str) -> list[Outbound]:
@@ -110,7 +121,7 @@ async def _pick_work(ctx: Context, slot: Slot, purpose: str) -> list[Outbound]:
     if not works:
         ctx.conversation.reset()
         return [ctx.say("form_no_works", unit=ctx.unit.name)]
-    registration = next(f for f in slot.campaign.forms if f.id == slot.form.about)
+    registration = slot.campaign.form(slot.form.about)
     labels = [catalogue.work_title(w.answers, registration) or f"#{w.id}" for w in works]
     ctx.conversation.start(
         FLOW,
@@ -163,11 +174,9 @@ async def _begin(
 
 async def _intro(ctx: Context, slot: Slot, work: int | None) -> Outbound:
     assert ctx.unit is not None
-    due = _day(slot.form.due_on)
+    due = render_day(slot.form.due_on)
     if work is not None:
-        sent = await ctx.repos.submissions.get(work)
-        registration = next((f for f in slot.campaign.forms if f.id == slot.form.about), None)
-        name = catalogue.work_title(sent.answers, registration) if sent and registration else ""
+        name = await _work_name(ctx, slot, work)
         return ctx.say(
             "form_intro_work", title=slot.form.title, work=name, unit=ctx.unit.name, due=due
         )
@@ -245,12 +254,9 @@ async def _take_work(ctx: Context, text: str) -> list[Outbound]:
     if not slot.form.multiple:
         assert ctx.unit is not None
         sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
-        if any(s.work_id == work for s in sent):
-            ctx.conversation.reset()
-            when = _day(ctx.local(sent[0].first_submitted_at).date())
-            return [
-                ctx.say("form_already_sent", unit=ctx.unit.name, title=slot.form.title, date=when)
-            ]
+        about_work = [s for s in sent if s.work_id == work]
+        if about_work:
+            return _already_sent(ctx, slot, about_work[0])
     return await _begin(ctx, slot, data["purpose"], work=work)
 
 
@@ -364,7 +370,7 @@ async def _submit(
     """Store the answers as a new submission or a new version, and confirm with the deadline."""
     assert ctx.member is not None and ctx.unit is not None
     state = _window(ctx, slot)
-    due = _day(slot.form.due_on)
+    due = render_day(slot.form.due_on)
     target = draft.state.get("target")
     what = await _what(ctx, slot, answers, draft.state.get("work"))
     if target is not None:
@@ -430,9 +436,7 @@ async def _what(ctx: Context, slot: Slot, answers: dict[str, Any], work: int | N
     if slot.form.kind is FormKind.REGISTRATION:
         name = catalogue.work_title(answers, slot.form)
     elif work is not None:
-        sent = await ctx.repos.submissions.get(work)
-        registration = next((f for f in slot.campaign.forms if f.id == slot.form.about), None)
-        name = catalogue.work_title(sent.answers, registration) if sent and registration else ""
+        name = await _work_name(ctx, slot, work)
     else:
         name = ""
     return f' "{name}"' if name else ""
@@ -457,7 +461,7 @@ async def take_status_pick(ctx: Context, text: str) -> list[Outbound]:
         return [ctx.say("form_gone")]
     if _window(ctx, slot).late > 0:
         ctx.conversation.reset()
-        return [ctx.say("form_amend_closed", date=_day(slot.form.due_on))]
+        return [ctx.say("form_amend_closed", date=render_day(slot.form.due_on))]
     purpose = "dangky" if slot.form.kind is FormKind.REGISTRATION else "baocao"
     return await _begin(ctx, slot, purpose, work=sent.work_id, target=sent)
 

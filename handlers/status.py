@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.campaigns.model import Campaign, FormKind, Late
 from bot.context import CANCEL_ROW, Context
 from bot.forms import catalogue
 from bot.forms.catalogue import Slot
 from bot.forms.deadlines import days_left
 from bot.messages import Button, Outbound
+from bot.parsers import render_day
 from handlers import forms
 from storage.models import Role, Submission
-
-
-def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def _left(ctx: Context, slot: Slot) -> str:
@@ -45,23 +40,30 @@ async def show_status(ctx: Context) -> list[Outbound]:
 
 
 async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
-    assert ctx.unit is not None
+    assert ctx.unit is not None and ctx.member is not None
     if not slots:
         return [ctx.say("status_nothing", unit=ctx.unit.name)]
     lines = [ctx.texts("status_head", unit=ctx.unit.name)]
     choices: list[int] = []
+    drafts = await ctx.repos.drafts.of_member(ctx.member.id)
+    by_form: dict[tuple[str, str], list[Submission]] = {}
+    for code in dict.fromkeys(slot.code for slot in slots):
+        sent_in_campaign = await ctx.repos.submissions.for_unit(ctx.unit.code, code)
+        for submission in sent_in_campaign:
+            by_form.setdefault((code, submission.form_id), []).append(submission)
     current_campaign = ""
     for slot in slots:
         if slot.code != current_campaign:
             current_campaign = slot.code
             lines.append(ctx.texts("status_campaign", title=slot.campaign.campaign.title))
-        sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
+        sent = by_form.get((slot.code, slot.form.id), [])
         for submission in sent:
             choices.append(submission.id)
             lines.append(_sent_line(ctx, slot, submission, len(choices)))
         if sent and (slot.form.multiple is False or slot.form.kind is not FormKind.REGISTRATION):
             continue
-        draft = await _draft_in_progress(ctx, slot)
+        kept = drafts.get(catalogue.draft_key(slot))
+        draft = len(kept.state["engine"]["answers"]) if kept else 0
         if draft:
             lines.append(
                 ctx.texts("status_draft", form=slot.form.title, answered=draft, command=_word(slot))
@@ -72,8 +74,8 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
                     ctx.texts(
                         "status_not_open",
                         form=slot.form.title,
-                        date=_day(slot.opens_on),
-                        due=_day(slot.form.due_on),
+                        date=render_day(slot.opens_on),
+                        due=render_day(slot.form.due_on),
                     )
                 )
             else:
@@ -81,7 +83,7 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
                     ctx.texts(
                         "status_due",
                         form=slot.form.title,
-                        due=_day(slot.form.due_on),
+                        due=render_day(slot.form.due_on),
                         left=_left(ctx, slot),
                     )
                 )
@@ -91,13 +93,6 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
         buttons = [[Button(label=str(n), value=str(n)) for n in range(1, min(len(choices), 8) + 1)]]
         messages.append(ctx.say("status_pick", buttons=[*buttons, CANCEL_ROW]))
     return messages
-
-
-async def _draft_in_progress(ctx: Context, slot: Slot) -> int:
-    """How many questions the member's unfinished new submission has answered (0 = none)."""
-    assert ctx.member is not None
-    draft = await ctx.repos.drafts.get(ctx.member.id, catalogue.draft_key(slot))
-    return len(draft.state["engine"]["answers"]) if draft else 0
 
 
 def _word(slot: Slot) -> str:
@@ -110,7 +105,7 @@ def _sent_line(ctx: Context, slot: Slot, submission: Submission, number: int) ->
         name = catalogue.work_title(submission.answers, slot.form)
         label = f'{label} "{name}"' if name else label
     late = ctx.texts("status_sent_late", days=submission.late_days) if submission.late_days else ""
-    when = _day(ctx.local(submission.last_submitted_at).date())
+    when = render_day(ctx.local(submission.last_submitted_at).date())
     return ctx.texts("status_sent", number=number, label=label, date=when, late=late)
 
 
@@ -127,7 +122,7 @@ def _overview(ctx: Context, campaigns: list[Campaign]) -> list[Outbound]:
                 ctx.texts(
                     "status_overview_form",
                     form=form.title,
-                    due=_day(form.due_on),
+                    due=render_day(form.due_on),
                     left=_left(ctx, slot),
                 )
             )

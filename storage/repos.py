@@ -130,11 +130,6 @@ class MemberRepo(_Repo):
         )
         return _member(row) if row else None
 
-    async def get(self, member_id: int) -> Member | None:
-        """Return a member by id."""
-        row = await self._one(f"SELECT {_MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,))
-        return _member(row) if row else None
-
     async def enrol(
         self,
         *,
@@ -158,13 +153,6 @@ class MemberRepo(_Repo):
         )
         assert row is not None
         return _member(row)
-
-    async def in_unit(self, unit_code: str) -> list[Member]:
-        """Return the members bound to one unit."""
-        rows = await self._all(
-            f"SELECT {_MEMBER_COLUMNS} FROM members WHERE unit_code = ? ORDER BY id", (unit_code,)
-        )
-        return [_member(row) for row in rows]
 
 
 class InviteRepo(_Repo):
@@ -236,19 +224,6 @@ class AttemptRepo(_Repo):
         )
 
 
-class InboxRepo(_Repo):
-    """Keys of inbound updates already handled."""
-
-    async def record(self, key: str, now: datetime) -> bool:
-        """Record an inbound key; False if it was seen before (a repeat)."""
-        row = await self._one(
-            "INSERT INTO inbox (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
-            " RETURNING key",
-            (key, ts(now)),
-        )
-        return row is not None
-
-
 def _prefixed(alias: str, columns: str) -> str:
     return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
@@ -279,16 +254,18 @@ class Session:
     campaign_revisions: dict[str, int]
 
 
+def _conversation(flow: str | None, step: str | None, data: str | None) -> Conversation:
+    """A conversation row's columns as a model (no row: the calm state)."""
+    if flow is None:
+        return Conversation()
+    return Conversation(flow=flow, step=step or "", data=json.loads(data or "{}"))
+
+
 def _session(packed: str) -> Session:
     values = json.loads(packed)
     member = _member(values[:9]) if values[0] is not None else None
     unit = _unit(values[9:15]) if values[9] is not None else None
-    flow, step, data = values[15:18]
-    conversation = (
-        Conversation(flow=flow, step=step, data=json.loads(data))
-        if flow is not None
-        else Conversation()
-    )
+    conversation = _conversation(*values[15:18])
     draft = _draft(values[18:23]) if values[18] is not None else None
     revisions = {
         code: int(revision)
@@ -329,9 +306,7 @@ class ConversationRepo(_Repo):
             "SELECT flow, step, data FROM conversations WHERE channel = ? AND chat_id = ?",
             (channel, chat_id),
         )
-        if row is None:
-            return Conversation()
-        return Conversation(flow=row[0], step=row[1], data=json.loads(row[2]))
+        return _conversation(*row) if row else Conversation()
 
     async def save(self, channel: str, chat_id: str, conv: Conversation, now: datetime) -> None:
         """Store the chat's conversation."""
@@ -621,6 +596,14 @@ class DraftRepo(_Repo):
         )
         return _draft(row) if row else None
 
+    async def of_member(self, member_id: int) -> dict[str, Draft]:
+        """Every draft of a member, by draft key."""
+        rows = await self._all(
+            "SELECT id, member_id, draft_key, state, updated_at FROM drafts WHERE member_id = ?",
+            (member_id,),
+        )
+        return {draft.draft_key: draft for draft in map(_draft, rows)}
+
     async def by_id(self, draft_id: int) -> Draft | None:
         """Return a draft by id."""
         row = await self._one(
@@ -703,7 +686,6 @@ class Repos:
         self.members = MemberRepo(conn)
         self.invites = InviteRepo(conn)
         self.attempts = AttemptRepo(conn)
-        self.inbox = InboxRepo(conn)
         self.conversations = ConversationRepo(conn)
         self.meta = MetaRepo(conn)
         self.sessions = SessionRepo(conn)

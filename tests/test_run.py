@@ -158,7 +158,10 @@ async def test_stop_finishes_the_update_in_flight(
         assert "chưa tham gia" in fake_zalo.texts_to(user)[0]
         async with open_database(settings.database.path) as db, db.read() as repos:
             key = f"zalo:message.text.received:{message_id}"
-            assert not await repos.inbox.record(key, datetime.now(UTC))  # it was saved
+            repeat = await repos.sessions.record_and_load(
+                key, datetime.now(UTC), "zalo", user, user
+            )
+            assert repeat is None  # the key was saved: a redelivery would be ignored
 
 
 async def test_sigkill_mid_form_then_resume(tmp_path: Path) -> None:

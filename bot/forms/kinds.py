@@ -218,8 +218,8 @@ class DateKind(Kind):
             return Refusal(
                 "form_date_out_of_range",
                 {
-                    "low": low.strftime("%d/%m/%Y") if isinstance(low, date) else "…",
-                    "high": high.strftime("%d/%m/%Y") if isinstance(high, date) else "…",
+                    "low": parsers.render_day(low) if isinstance(low, date) else "…",
+                    "high": parsers.render_day(high) if isinstance(high, date) else "…",
                 },
             )
         return Accepted(store_date(parsed))

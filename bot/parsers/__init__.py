@@ -6,7 +6,7 @@ answer; the caller then shows a refusal. Every `render_*` writes what its parser
 
 from __future__ import annotations
 
-from bot.parsers.dates import DateValue, Precision, parse_date, render_date
+from bot.parsers.dates import DateValue, Precision, parse_date, render_date, render_day
 from bot.parsers.numerals import (
     parse_int,
     parse_money,
@@ -30,6 +30,7 @@ __all__ = [
     "parse_number",
     "parse_yesno",
     "render_date",
+    "render_day",
     "render_int",
     "render_money",
     "render_money_short",

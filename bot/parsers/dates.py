@@ -129,6 +129,11 @@ def _gap(span: tuple[date, date], period: tuple[date, date]) -> int:
     return max((start - span[1]).days, (span[0] - end).days, 0)
 
 
+def render_day(value: date) -> str:
+    """Write a calendar day the way the bot always does: 30/11/2023."""
+    return render_date(DateValue(value, "day"))
+
+
 def render_date(v: DateValue) -> str:
     """Write 30/11/2023 (day and month zero-padded) or tháng 11/2023."""
     if v.precision == "month":
