@@ -48,6 +48,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def start_fake_server(port: int) -> subprocess.Popen[bytes]:
+    """Start the fake Telegram Bot API in its own process on `port`."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes.telegram_server",
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
 async def wait_ready(client: httpx.AsyncClient) -> None:
     """Wait until the fake server answers."""
     for _ in range(200):
@@ -209,19 +226,7 @@ async def main() -> None:
     parser.add_argument("--form-people", type=int, default=50)
     args = parser.parse_args()
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakes.telegram_server",
-            "--port",
-            str(port),
-            "--token",
-            TOKEN,
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    server = start_fake_server(port)
     base = f"http://127.0.0.1:{port}"
     total = args.people * args.messages
     try:

@@ -11,7 +11,7 @@ import httpx
 
 from bot import invites, org
 from bot.campaigns.loader import load_file
-from bot.campaigns.model import Campaign
+from bot.campaigns.model import STORED_DEFINITION, Campaign
 from bot.config import Settings
 from bot.context import BotLinks
 from storage.db import Database
@@ -31,7 +31,7 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class ImportReport:
-    """How a units import went."""
+    """How a units import went: units in the file, how many new, how many changed."""
 
     total: int
     new: int
@@ -60,7 +60,8 @@ async def import_units(db: Database, settings: Settings, path: Path) -> ImportRe
         if plan.problems:
             raise Refused([p.render(str(path)) for p in plan.problems])
         await org.apply_import(repos, plan)
-    return ImportReport(total=plan.new + plan.updated, new=plan.new, updated=plan.updated)
+    total = plan.new + plan.updated + plan.unchanged
+    return ImportReport(total=total, new=plan.new, updated=plan.updated)
 
 
 async def telegram_links(db: Database, settings: Settings) -> BotLinks:
@@ -88,8 +89,8 @@ async def _ask_telegram_username(settings: Settings) -> str | None:
     try:
         async with httpx.AsyncClient(timeout=5.0) as client:
             answer = (await client.post(url)).json()
-    except (httpx.HTTPError, ValueError):
-        return None  # offline: the link is simply left out
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError):
+        return None  # offline (or a token that makes no URL): the link is simply left out
     result = answer.get("result") if isinstance(answer, dict) else None
     username = result.get("username") if isinstance(result, dict) else None
     return str(username) if username else None
@@ -218,4 +219,10 @@ async def list_campaigns(db: Database) -> list[dict[str, Any]]:
     """Every loaded campaign in the JSON shape of `thidua campaign list`."""
     async with db.read() as repos:
         stored = await repos.campaigns.all()
-    return [campaign_summary(Campaign.model_validate(s.definition), s.revision) for s in stored]
+    # Stored definitions were valid when loaded; newer checks must not make listing them fail.
+    return [
+        campaign_summary(
+            Campaign.model_validate(s.definition, context={STORED_DEFINITION: True}), s.revision
+        )
+        for s in stored
+    ]

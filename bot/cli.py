@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -15,7 +18,7 @@ from bot import admin, invites, org
 from bot.admin import Refused
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
-from storage.db import open_database
+from storage.db import DatabaseNotReady, open_database
 from storage.models import Role
 
 OK, REFUSED, USAGE = 0, 1, 2
@@ -38,6 +41,82 @@ def _emit(args: argparse.Namespace, payload: dict[str, Any], human: list[str]) -
     else:
         for line in human:
             print(line)
+
+
+class FileFailure(Exception):
+    """A database or file system failure while working on `path` (e.g. a backup's target)."""
+
+    def __init__(self, path: str, cause: sqlite3.Error | OSError, vi: str, en: str) -> None:
+        super().__init__(str(cause))
+        self.path, self.cause, self.vi, self.en = path, cause, vi, en
+
+
+# SQLite's (extended) result names → the cause in two languages; the first prefix that matches.
+_SQLITE_CAUSES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("SQLITE_FULL",), "đĩa đầy", "the disk is full"),
+    (("SQLITE_IOERR_READ", "SQLITE_IOERR_SHORT_READ"), "không đọc được đĩa", "a disk read failed"),
+    # A write refused by the system (ENOSPC, EFBIG, a quota) mostly comes back as IOERR.
+    (
+        ("SQLITE_IOERR",),
+        "ghi đĩa thất bại, đĩa đầy?",
+        "writing to the disk failed; is the disk full?",
+    ),
+    (("SQLITE_NOTADB",), "không phải tệp cơ sở dữ liệu SQLite", "not an SQLite database file"),
+    (("SQLITE_CORRUPT",), "cơ sở dữ liệu bị hỏng", "the database is corrupt"),
+    (("SQLITE_READONLY_DIRECTORY",), "thư mục chỉ cho đọc", "its folder is read-only"),
+    (("SQLITE_READONLY",), "chỉ cho đọc, không ghi được", "it is read-only"),
+    (("SQLITE_BUSY", "SQLITE_LOCKED"), "đang bị tiến trình khác giữ", "locked by another process"),
+    (("SQLITE_PERM", "SQLITE_AUTH"), "không có quyền", "permission denied"),
+)
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _cause(exc: sqlite3.Error | OSError, path: str) -> tuple[str, str]:
+    """Return why a database or file operation on `path` failed, in Vietnamese and English."""
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        if exc.errno in _DISK_FULL:
+            return "đĩa đầy", f"the disk is full ({reason})"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "không có quyền ghi hoặc đọc", reason
+        if exc.errno == errno.ENOENT:
+            return "không có tệp hoặc thư mục này", reason
+        return "lỗi hệ thống tệp", reason
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_CANTOPEN"):
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            return f"không có thư mục {folder}", f"the folder {folder} does not exist"
+        if os.path.isdir(path):
+            return "đây là một thư mục", "it is a folder"
+        return "không mở được (quyền truy cập?)", f"cannot open it (permissions?) ({name})"
+    for prefix, vi, en in _SQLITE_CAUSES:
+        if name.startswith(prefix):
+            return vi, f"{en} ({name})"
+    return "lỗi cơ sở dữ liệu", f"database error: {exc}"
+
+
+def _failure_line(path: str, exc: sqlite3.Error | OSError, vi: str = "", en: str = "") -> str:
+    """Return 'PATH: [what failed: ]cause / [what failed: ]cause' for a failed file operation."""
+    if isinstance(exc, OSError) and exc.filename and not vi:
+        path = str(exc.filename)  # e.g. the units file or the demo folder, not the database
+    cause_vi, cause_en = _cause(exc, path)
+    what_vi, what_en = (f"{vi}: ", f"{en}: ") if vi else ("", "")
+    return f"{path}: {what_vi}{cause_vi} / {what_en}{cause_en}"
+
+
+def _not_ready_line(exc: DatabaseNotReady) -> str:
+    """Say that the database is missing or too old, and that `thidua init` fixes it."""
+    if exc.version is None:
+        return (
+            f"{exc.path}: chưa có cơ sở dữ liệu, hãy chạy thidua init / "
+            "no database here; run thidua init"
+        )
+    return (
+        f"{exc.path}: cơ sở dữ liệu cũ (phiên bản {exc.version}, cần {exc.expected}), "
+        f"hãy chạy thidua init / the database is older than this program (version "
+        f"{exc.version}, needs {exc.expected}); run thidua init"
+    )
 
 
 def _refuse(args: argparse.Namespace, lines: list[str]) -> int:
@@ -81,7 +160,7 @@ async def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print the organisation tree."""
-    async with open_database(settings.database.path) as db, db.read() as repos:
+    async with open_database(settings.database.path, read_only=True) as db, db.read() as repos:
         if args.under:
             root = await repos.units.get(args.under)
             if root is None:
@@ -123,11 +202,11 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_campaign_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate a campaign file; every problem as FILE:LINE: key: message."""
     path = Path(args.file)
-    db_path = Path(settings.database.path)
-    if db_path.exists():
-        async with open_database(db_path) as db:
+    try:
+        async with open_database(settings.database.path, read_only=True) as db:
             campaign = await admin.check_campaign(db, settings, path)
-    else:
+    except DatabaseNotReady:
+        # Without a usable tree only the scope check is skipped; checking never creates one.
         campaign = await admin.check_campaign(None, settings, path)
     forms = len(campaign.forms)
     _emit(
@@ -156,7 +235,7 @@ async def cmd_campaign_load(args: argparse.Namespace, settings: Settings) -> int
 
 async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int:
     """List campaigns with their forms, windows and deadlines."""
-    async with open_database(settings.database.path) as db:
+    async with open_database(settings.database.path, read_only=True) as db:
         campaigns = await admin.list_campaigns(db)
     human: list[str] = []
     for item in campaigns:
@@ -175,8 +254,11 @@ async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     target = Path(args.path)
     if target.exists():
         raise Refused([f"{target}: tệp đã có, không ghi đè / the file exists; not overwriting"])
-    async with open_database(settings.database.path) as db:
-        await db.backup(target)
+    async with open_database(settings.database.path, read_only=True) as db:
+        try:
+            await db.backup(target)
+        except (sqlite3.Error, OSError) as exc:
+            raise FileFailure(str(target), exc, "sao lưu thất bại", "backup failed") from exc
     _emit(args, {"ok": True, "path": str(target)}, [f"Đã sao lưu vào / backed up to {target}"])
     return OK
 
@@ -194,6 +276,9 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import run_console
 
     setup_logging(settings.secrets(), level=30)
+    # stderr: stdout is the conversation. Names the file, so a wrong config shows at once.
+    path = settings.database.path
+    print(f"Cơ sở dữ liệu: {path} / database: {path}", file=sys.stderr)
     await run_console(settings, args.user)
     return OK
 
@@ -273,16 +358,35 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config = getattr(args, "config", None)
     try:
-        settings = load_settings(Path(config) if config else None, must_exist=bool(config))
+        settings = load_settings(None if config is None else Path(config))
     except ConfigError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
         return REFUSED
     handler: Command = args.handler
+    # A full disk, a read-only or foreign file is the operator's to fix: one line, exit 1.
+    # THIDUA_DEBUG=1 re-raises instead, for the traceback of what may be a bug of ours.
+    debug = os.environ.get("THIDUA_DEBUG", "") not in ("", "0")
     try:
-        return asyncio.run(handler(args, settings))
+        code = asyncio.run(handler(args, settings))
+        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # `thidua units list | head`: the reader has what it wanted. Silence the final flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
     except Refused as exc:
         return _refuse(args, exc.lines)
+    except DatabaseNotReady as exc:
+        return _refuse(args, [_not_ready_line(exc)])
+    except FileFailure as exc:
+        if debug:
+            raise
+        return _refuse(args, [_failure_line(exc.path, exc.cause, exc.vi, exc.en)])
+    except (sqlite3.Error, OSError) as exc:
+        if debug:
+            raise
+        return _refuse(args, [_failure_line(settings.database.path, exc)])
     except KeyboardInterrupt:
         return OK
 

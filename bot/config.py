@@ -5,13 +5,29 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+import unicodedata
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+import httpx
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from bot.clock import Clock, SimulatedClock, SystemClock
 
@@ -25,7 +41,51 @@ class ConfigError(Exception):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No inf or nan: a rate or a clock speed of inf only crashes later, far from the config.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _printable(value: str) -> str:
+    """Refuse spaces and control characters, which break the URLs this value goes into."""
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+        raise ValueError("must not contain spaces or control characters")
+    return value
+
+
+def _http_url(value: str) -> str:
+    """Accept an http(s) URL with a host and a port in 1..65535, as httpx will use it."""
+    _printable(value)
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises for "99999", "80:80", "²"
+        httpx.URL(value)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise ValueError(f"not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    if port is not None and not 0 < port < 65536:
+        raise ValueError("the port must be between 1 and 65535")
+    return value
+
+
+def _http_url_or_empty(value: str) -> str:
+    """Accept an empty value or an http(s) URL."""
+    return _http_url(value) if value else value
+
+
+def _no_spaces_secret(value: SecretStr) -> SecretStr:
+    """Refuse a token with spaces or control characters (it is put into URLs)."""
+    try:
+        _printable(value.get_secret_value())
+    except ValueError:
+        # The message must not echo the secret.
+        raise ValueError("must not contain spaces, line breaks or control characters") from None
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+OptionalHttpUrl = Annotated[str, AfterValidator(_http_url_or_empty)]
+Token = Annotated[SecretStr, AfterValidator(_no_spaces_secret)]
 
 
 class Level(_Section):
@@ -48,6 +108,14 @@ class DatabaseConfig(_Section):
     """Where the SQLite database lives."""
 
     path: str = "thidua.sqlite3"
+
+    @field_validator("path")
+    @classmethod
+    def _file_name(cls, value: str) -> str:
+        # sqlite3 opens "" as a throw-away temporary database and refuses NUL with ValueError.
+        if not value.strip() or "\x00" in value:
+            raise ValueError("must be a file path, e.g. thidua.sqlite3")
+        return value
 
 
 class OrgConfig(_Section):
@@ -88,9 +156,9 @@ class TelegramConfig(_Section):
     """The Telegram channel."""
 
     enabled: bool = True
-    token: SecretStr = SecretStr("")
-    base_url: str = "https://api.telegram.org/bot"
-    base_file_url: str = "https://api.telegram.org/file/bot"
+    token: Token = SecretStr("")
+    base_url: HttpUrl = "https://api.telegram.org/bot"
+    base_file_url: HttpUrl = "https://api.telegram.org/file/bot"
     mode: Literal["polling", "webhook"] = "polling"
     # Project addition: the bot's @username for t.me links; empty = learned from getMe.
     username: str = ""
@@ -100,8 +168,8 @@ class ZaloConfig(_Section):
     """The Zalo channel."""
 
     enabled: bool = False
-    token: SecretStr = SecretStr("")
-    base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    token: Token = SecretStr("")
+    base_url: HttpUrl = "https://bot-api.zaloplatforms.com/bot"
     mode: Literal["polling", "webhook"] = "polling"
 
 
@@ -109,14 +177,16 @@ class WebConfig(_Section):
     """The bot's own web server: webhooks, signed download links, /healthz."""
 
     listen: str = "127.0.0.1:8080"
-    public_url: str = ""
+    public_url: OptionalHttpUrl = ""
     secret: SecretStr = SecretStr("")
 
     @field_validator("listen")
     @classmethod
     def _host_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
-        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        # isdigit() alone accepts "²" and "٨٠": only ASCII digits make a port.
+        digits = port.isascii() and port.isdigit()
+        if not sep or not host.strip() or not digits or not 0 < int(port) < 65536:
             raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:8080")
         return value
 
@@ -181,16 +251,20 @@ class ClockConfig(_Section):
     """The simulation clock (demos and black-box tests only)."""
 
     start: str = ""
-    speed: float = Field(default=1.0, gt=0)
+    # At most a year per ten seconds: a faster clock runs past year 9999 (and crashes) in days.
+    speed: float = Field(default=1.0, gt=0, le=3_000_000)
 
     @field_validator("start")
     @classmethod
     def _iso(cls, value: str) -> str:
         if value:
             try:
-                datetime.fromisoformat(value)
+                moment = datetime.fromisoformat(value)
             except ValueError:
                 raise ValueError("must be ISO-8601, e.g. 2023-11-20T07:59:00+07:00") from None
+            # Dates are computed from here on (deadlines, invite expiry): leave room to 9999.
+            if not 1970 <= moment.year <= 9000:
+                raise ValueError("the year must be between 1970 and 9000")
         return value
 
 
@@ -237,36 +311,79 @@ class Settings(BaseSettings):
         return SimulatedClock(start, self.clock.speed)
 
 
-def default_config_path() -> Path:
-    """Return $THIDUA_CONFIG, else ./config.toml."""
-    return Path(os.environ.get("THIDUA_CONFIG") or "config.toml")
-
-
 def _format_error(where: str, error: Any) -> str:
     loc = ".".join(str(part) for part in error["loc"])
     message = error["msg"].removeprefix("Value error, ")
+    vi = "giá trị không hợp lệ"
     if error["type"] == "extra_forbidden":
-        message = "unknown key (a typo?)"
-    return f"{where}: {loc}: {message}"
+        vi, message = "khóa không hợp lệ (gõ nhầm?)", "unknown key (a typo?)"
+    elif error["type"] == "missing":
+        vi = "thiếu khóa bắt buộc"
+    return f"{where}: {loc}: {vi} / {message}"
 
 
-def load_settings(path: Path | None = None, *, must_exist: bool = False) -> Settings:
-    """Read and validate the configuration; raise ConfigError with one line per problem."""
-    path = path or default_config_path()
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
-        except OSError as exc:
-            raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from None
-    elif must_exist:
-        raise ConfigError([f"{path}: no such file"])
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    """Parse the config file (None if there is none); ConfigError if unreadable or not TOML."""
     try:
-        return Settings(**data)
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: tệp không phải UTF-8 / the file is not UTF-8"]) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError([f"{path}: không đọc được / cannot read: {reason}"]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: không phải TOML hợp lệ / not valid TOML: {exc}"]) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ConfigError(
+            [
+                f"{path}: không phải TOML hợp lệ: lồng nhau quá sâu / not valid TOML: nested too deeply"
+            ]
+        ) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (a denial-of-service guard).
+        raise ConfigError(
+            [
+                f"{path}: không phải TOML hợp lệ: số quá dài / not valid TOML: a number is far too long"
+            ]
+        ) from None
+
+
+def load_settings(path: Path | None = None, *, must_exist: bool = True) -> Settings:
+    """Read and validate the configuration; raise ConfigError with one line per problem.
+
+    A file named by `path` or by $THIDUA_CONFIG must exist (a typo there must not quietly run
+    on defaults and a new database); only the implicit ./config.toml may be absent.
+    """
+    source = ""
+    if path is None:
+        named = os.environ.get("THIDUA_CONFIG")
+        if named:
+            path, source = Path(named), " (THIDUA_CONFIG)"
+        else:
+            path, must_exist = Path("config.toml"), False
+    data = _read_toml(path)
+    if data is None and must_exist:
+        raise ConfigError(
+            [f"{path}: không có tệp cấu hình này{source} / no such configuration file{source}"]
+        )
+    try:
+        return Settings(**(data or {}))
     except ValidationError as exc:
         raise ConfigError([_format_error(str(path), err) for err in exc.errors()]) from None
+    except SettingsError as exc:
+        # A THIDUA_ variable for a table or list (e.g. THIDUA_ORG__LEVELS) that is not JSON.
+        match = re.search(r'field "(\w+)"', str(exc))
+        prefix = f"THIDUA_{match.group(1)}".upper() if match else "THIDUA_"
+        names = sorted(key for key in os.environ if key.upper().startswith(prefix))
+        name = ", ".join(names) or f"{prefix}*"
+        raise ConfigError(
+            [f"{name}: biến môi trường không hợp lệ (cần JSON) / {exc}; lists and tables need JSON"]
+        ) from None
 
 
 def channel_problems(settings: Settings) -> list[str]:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Characters that show nothing but make two equal-looking texts differ: zero-width space,
+# (non-)joiners, word joiner, BOM, soft hyphen, direction marks, Mongolian vowel separator.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u180e]")
+
+
+def clean_text(text: str) -> str:
+    """What a person meant: invisible characters removed, composed to NFC (one code per letter)."""
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
 
 
 class InboundKind(StrEnum):
@@ -29,10 +40,18 @@ class Inbound(BaseModel):
     text: str = ""
     # Stable key for deduplication (Telegram update_id, Zalo event_name+message_id); None = no dedupe.
     key: str | None = None
+    # A group chat (Zalo's chat_type GROUP): nobody's conversation or membership lives there.
+    group: bool = False
     photo_ref: str | None = None  # platform file id (Telegram) or URL (Zalo)
     photo_url: str | None = None
     document_ref: str | None = None
     document_name: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _clean(cls, text: str) -> str:
+        # Every channel's text is judged only after this: "trangthai\u200b" is "trangthai".
+        return clean_text(text)
 
 
 class Button(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from bot.config import OrgConfig
@@ -12,6 +13,12 @@ from storage.models import Unit
 from storage.repos import Repos
 
 HEADER = ["code", "name", "level", "parent"]
+# Excel writes semicolons (or tabs) where the locale's decimal mark is a comma, as in Vietnam.
+DELIMITERS = (",", ";", "\t")
+# Categories refused inside a cell: controls (NUL, bell…), invisible format characters
+# (zero-width space, soft hyphen…) and line/paragraph separators. They cannot be seen in a
+# spreadsheet, so a name that has one cannot be found again by typing it.
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
 
 
@@ -38,6 +45,7 @@ class ImportPlan:
     problems: list[RowProblem] = field(default_factory=list)
     new: int = 0
     updated: int = 0
+    unchanged: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,40 +57,131 @@ class _Row:
     parent: str
 
 
+def _header(cells: list[str]) -> list[str]:
+    """Return header cells as compared: trimmed, lower case, without Excel's empty tail."""
+    names = [cell.strip().lower() for cell in cells]
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
+def _delimiter(first_line: str) -> str | None:
+    """Return the delimiter with which the first line reads as the expected header."""
+    for delimiter in DELIMITERS:
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue  # e.g. a first line longer than a field may be: not our header anyway
+        if _header(cells) == HEADER:
+            return delimiter
+    return None
+
+
+def _invisible(text: str) -> str | None:
+    """Return the first control or invisible character inside `text` (edges may be spaces)."""
+    return next(
+        (ch for ch in text.strip(" \t\r\n") if unicodedata.category(ch) in _INVISIBLE), None
+    )
+
+
+def _records(content: str, delimiter: str) -> list[tuple[int, list[str] | str]]:
+    """Return each CSV record with the line it starts on, or the csv module's error there."""
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    records: list[tuple[int, list[str] | str]] = []
+    last = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as exc:
+            # The reader goes on with the next line after an error, so every bad row is listed.
+            records.append((reader.line_num, str(exc)))
+        else:
+            records.append((last + 1, cells))
+        last = reader.line_num
+
+
 def _read_rows(content: str, problems: list[RowProblem]) -> list[_Row]:
-    reader = csv.reader(io.StringIO(content))
-    rows = list(reader)
-    if not rows:
+    # Old Mac files end lines with a lone CR, which the csv module refuses outside quotes.
+    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    if not content.strip():
         problems.append(RowProblem(1, "", "tệp trống", "the file is empty"))
         return []
-    header = [cell.strip().lower() for cell in rows[0]]
-    if header != HEADER:
+    delimiter = _delimiter(content.partition("\n")[0])
+    if delimiter is None:
         problems.append(
             RowProblem(
                 1,
                 "",
-                f"dòng tiêu đề phải là {','.join(HEADER)}",
-                f"the header must be {','.join(HEADER)}",
+                f"dòng tiêu đề phải là {','.join(HEADER)}, phân cách bằng dấu phẩy,"
+                " dấu chấm phẩy hoặc tab",
+                f"the header must be {','.join(HEADER)}, separated by commas, semicolons or tabs",
             )
         )
         return []
     result: list[_Row] = []
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in _records(content, delimiter)[1:]:
+        if isinstance(cells, str):
+            problems.append(_csv_problem(number, cells))
+            continue
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are harmless
+        if len(cells) > len(HEADER) and not any(cell.strip() for cell in cells[len(HEADER) :]):
+            cells = cells[: len(HEADER)]  # Excel pads every row to the widest one
         if len(cells) != len(HEADER):
             problems.append(
                 RowProblem(
                     number,
-                    cells[0].strip() if cells else "",
+                    _label(cells),
                     f"cần {len(HEADER)} cột, có {len(cells)}",
                     f"expected {len(HEADER)} columns, found {len(cells)}",
                 )
             )
             continue
-        code, name, level, parent = (cell.strip() for cell in cells)
+        problem = _invisible_problem(number, cells)
+        if problem:
+            problems.append(problem)
+            continue
+        # NFC: the same name typed on another system (NFD on macOS) must be the same text.
+        code, name, level, parent = (unicodedata.normalize("NFC", c).strip() for c in cells)
         result.append(_Row(number, code, name, level, parent))
     return result
+
+
+def _csv_problem(line: int, error: str) -> RowProblem:
+    """Explain a csv module error on a line."""
+    if "field larger than field limit" in error:
+        limit = csv.field_size_limit()
+        vi_limit = f"{limit:,}".replace(",", ".")  # 131.072 in Vietnamese
+        return RowProblem(
+            line,
+            "",
+            f"một ô dài quá {vi_limit} ký tự",
+            f"a field is longer than {limit:,} characters",
+        )
+    return RowProblem(line, "", f"dòng CSV không hợp lệ ({error})", f"not valid CSV: {error}")
+
+
+def _label(cells: list[str]) -> str:
+    """Return the row's code for a problem line, or "" when it would print an invisible char."""
+    code = cells[0].strip() if cells else ""
+    return "" if _invisible(code) else code
+
+
+def _invisible_problem(line: int, cells: list[str]) -> RowProblem | None:
+    """Refuse a row with a control or invisible character in any cell, naming it and the column."""
+    for column, cell in zip(HEADER, cells, strict=True):
+        found = _invisible(cell)
+        if found is not None:
+            char = f"U+{ord(found):04X}"
+            return RowProblem(
+                line,
+                _label(cells),
+                f"cột {column} có ký tự điều khiển hoặc ký tự ẩn {char}",
+                f"the {column} column has a control or invisible character {char}",
+            )
+    return None
 
 
 def plan_import(content: str, existing: list[Unit], org: OrgConfig) -> ImportPlan:
@@ -125,9 +224,14 @@ def plan_import(content: str, existing: list[Unit], org: OrgConfig) -> ImportPla
     names = {u.code: (u.name, u.level) for u in existing}
     names.update({code: (row.name, row.level) for code, row in by_code.items()})
     plan.units = _with_paths(parent_of, names)
-    existing_codes = {u.code for u in existing}
-    plan.new = sum(1 for code in by_code if code not in existing_codes)
-    plan.updated = len(by_code) - plan.new
+    before = {u.code: (u.name, u.level, u.parent_code) for u in existing}
+    for code, row in by_code.items():
+        if code not in before:
+            plan.new += 1
+        elif before[code] != (row.name, row.level, row.parent or None):
+            plan.updated += 1
+        else:
+            plan.unchanged += 1
     return plan
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
-from bot import roles
+from bot import metrics, roles
 from bot.channels.errors import ChannelError
+from bot.chat_queues import ChatQueues
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotLinks, Context
 from bot.delivery import Fetcher, Sender, deliver
 from bot.files import Downloaded, files_dir, save_bytes
-from bot.locks import KeyedLocks
 from bot.logs import logfmt
 from bot.messages import Inbound, InboundKind, Outbound
 from bot.texts import VI, Texts
@@ -73,38 +72,42 @@ class Router:
         self.texts = texts
         self.links = links or BotLinks()
         self.channels: dict[str, Sender] = {}
-        self._locks = KeyedLocks()
+        # One queue per chat: its messages in order, other chats never behind it.
+        self._queues: ChatQueues[Inbound, Handled] = ChatQueues(
+            self._process, on_overflow=self._overflow, on_idle=self._flood_over
+        )
         # Called after each inbound is handled and its replies sent (tests, benchmarks).
         self.observers: list[Callable[[Inbound, Handled], None]] = []
-        self._in_flight = 0
-        self._drained = asyncio.Event()
-        self._drained.set()
 
     def register(self, channel: str, sender: Sender) -> None:
         """Say where replies for `channel` go."""
         self.channels[channel] = sender
 
+    def submit(self, inbound: Inbound) -> None:
+        """Queue one inbound behind the others of its chat and return at once (for adapters)."""
+        future = self._queues.submit((inbound.channel, inbound.chat_id), inbound)
+        # _process never raises; a cancelled future at shutdown needs no one to look at it.
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
+
     async def dispatch(self, inbound: Inbound) -> Handled:
-        """Handle one inbound message and send its replies through its channel, in order."""
-        self._in_flight += 1
-        self._drained.clear()
+        """Handle one inbound message in its chat's turn and return what it produced."""
+        return await self._queues.submit((inbound.channel, inbound.chat_id), inbound)
+
+    async def _process(self, inbound: Inbound) -> Handled:
+        """Handle one inbound and send its replies, in order; its chat's next one waits."""
         started = time.perf_counter()
         handled = Handled([], "failed")
         try:
-            async with self._locks.hold((inbound.channel, inbound.chat_id)):
+            if inbound.group:
+                handled = await self._group(inbound)
+            else:
                 download = await self._download(inbound)
                 handled = await self.handle(inbound, download)
-                sender = self.channels.get(inbound.channel)
-                if sender is not None:
-                    for reply in handled.replies:
-                        await deliver(sender, inbound.channel, inbound.chat_id, reply)
+            await self._reply(inbound, handled.replies)
             for observer in self.observers:
                 observer(inbound, handled)
             return handled
         finally:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._drained.set()
             elapsed = (time.perf_counter() - started) * 1000
             log.info(
                 logfmt(
@@ -116,9 +119,39 @@ class Router:
                 )
             )
 
+    async def _reply(self, inbound: Inbound, replies: list[Outbound]) -> None:
+        """Send replies through the inbound's channel (retrying rate limits outside any lock)."""
+        sender = self.channels.get(inbound.channel)
+        if sender is not None:
+            for reply in replies:
+                await deliver(sender, inbound.channel, inbound.chat_id, reply)
+
+    async def _overflow(self, key: Hashable, inbound: Inbound, first: bool) -> Handled:
+        """A chat sent more than its queue holds: drop this one, say so once per flood."""
+        metrics.DROPPED.labels(inbound.channel).inc()
+        handled = Handled([Outbound(text=self.texts("flood"))] if first else [], "flood")
+        if first:
+            log.warning(logfmt("flood", channel=inbound.channel))
+            await self._reply(inbound, handled.replies)
+        for observer in self.observers:
+            observer(inbound, handled)
+        return handled
+
+    def _flood_over(self, key: Hashable, dropped: int) -> None:
+        channel = str(key[0]) if isinstance(key, tuple) else ""
+        log.warning(logfmt("flood_over", channel=channel, dropped=dropped))
+
+    async def _group(self, inbound: Inbound) -> Handled:
+        """A group chat: point to a private chat; bind nothing, continue no one's conversation."""
+        if inbound.key is not None:
+            async with self.db.transaction() as repos:
+                if not await repos.inbox.record(inbound.key, self.clock.now()):
+                    return Handled([], "duplicate", duplicate=True)
+        return Handled([Outbound(text=self.texts("group_only"))], "group")
+
     async def drain(self) -> None:
-        """Wait until no update is being handled (for a clean shutdown)."""
-        await self._drained.wait()
+        """Wait until every chat's queue is empty (for a clean shutdown)."""
+        await self._queues.join()
 
     async def _download(self, inbound: Inbound) -> Downloaded | None:
         """Fetch a photo or file before the transaction, when a form is waiting for one.

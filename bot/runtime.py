@@ -15,6 +15,7 @@ from bot.channels.errors import ChannelError, Unauthorized
 from bot.config import Settings, channel_problems
 from bot.context import BotLinks
 from bot.logs import logfmt
+from bot.maintenance import keep_tidy
 from bot.router import Router
 from storage.db import Database, open_database
 
@@ -68,8 +69,10 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             if router.links.telegram_username:
                 async with db.transaction() as repos:
                     await repos.meta.put(TELEGRAM_USERNAME_KEY, router.links.telegram_username)
+            tidy = asyncio.create_task(keep_tidy(db, router.clock, stop), name="maintenance")
             await stop.wait()
             log.info(logfmt("stopping"))
+            await tidy
         except Unauthorized:
             print("token refused by the platform (401): check THIDUA_*__TOKEN", file=sys.stderr)
             return 1

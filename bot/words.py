@@ -8,12 +8,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+# Dropped when folding: diacritics and other marks (Mn, Me: also the emoji variation selector),
+# and invisible format characters (Cf: zero-width space and joiners, BOM, word joiner, bidi
+# marks, soft hyphen), which some keyboards and copy-paste slip into a command ("dang\u200bky").
+_IGNORED = frozenset({"Mn", "Me", "Cf"})
+
 
 @lru_cache(maxsize=8192)  # option labels and command words are folded again and again
 def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ → d) and collapse whitespace."""
+    """Lower-case, strip Vietnamese diacritics (đ → d) and invisible characters, and collapse
+    whitespace."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) not in _IGNORED)
     return " ".join(bare.lower().split())
 
 
@@ -99,7 +105,9 @@ def parse_command(text: str) -> Parsed | None:
 
 
 def _original_tail(text: str) -> str:
-    """Return what follows the command word, as typed (invite codes keep their case)."""
-    body = text.lstrip().lstrip("/")
+    """Return what follows the command word, as typed (invite codes keep their case) but
+    without invisible format characters, which the command word was read without too."""
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    body = visible.lstrip().lstrip("/")
     parts = body.split(None, 1)
     return parts[1].strip() if len(parts) > 1 else ""

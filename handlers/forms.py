@@ -17,7 +17,7 @@ from bot.forms.deadlines import Window, window
 from bot.forms.engine import FormState, Input, Nav, Submit, Text, Upload
 from bot.forms.render import lead, render
 from bot.messages import Button, InboundKind, Outbound
-from bot.parsers import render_day
+from bot.parsers import parse_position, render_day
 from bot.words import NAVIGATION, Parsed
 from storage.models import Draft, Submission
 
@@ -215,10 +215,7 @@ async def _current_draft(ctx: Context) -> Draft | None:
 
 def _choice(text: str, count: int) -> int | None:
     """A 0-based index from a typed number, or None."""
-    cleaned = text.strip().rstrip(".")
-    if cleaned.isdigit() and 1 <= int(cleaned) <= count:
-        return int(cleaned) - 1
-    return None
+    return parse_position(text, count)
 
 
 async def _reprompt(ctx: Context) -> list[Outbound]:
@@ -277,11 +274,22 @@ async def _take_draft_choice(ctx: Context, text: str) -> list[Outbound]:
         return [ctx.say("form_gone")]
     if index == 1:  # start again
         await ctx.repos.drafts.delete(draft.id)
-        return await _begin(ctx, slot, draft.state["purpose"], work=draft.state.get("work"))
+        # An amendment starts again from what was sent, never as a new submission.
+        target_id = draft.state.get("target")
+        target = await ctx.repos.submissions.get(int(target_id)) if target_id else None
+        if target_id and target is None:
+            ctx.conversation.reset()
+            return [ctx.say("form_gone")]
+        return await _begin(
+            ctx, slot, draft.state["purpose"], work=draft.state.get("work"), target=target
+        )
     ctx.conversation.start(FLOW, "answer", {"draft": draft.id, "purpose": draft.state["purpose"]})
-    state = FormState.model_validate(draft.state["engine"])
+    # The campaign may have been reloaded since: answers that no longer fit are asked again.
+    state, events = engine.reopen(slot.form, FormState.model_validate(draft.state["engine"]))
+    info = {**draft.state, "engine": state.model_dump(mode="json")}
+    await ctx.repos.drafts.save(ctx.member.id, draft.draft_key, info, ctx.now)
     intro = await _intro(ctx, slot, draft.state.get("work"))
-    return lead(intro.text, render(engine.resume(slot.form, state), slot.form, ctx.texts))
+    return lead(intro.text, render(events, slot.form, ctx.texts))
 
 
 async def _take_more(ctx: Context, text: str) -> list[Outbound]:

@@ -11,6 +11,7 @@ from bot.choices import pick_option
 from bot.context import CANCEL_ROW, Context, numbered
 from bot.messages import Outbound
 from bot.org import unit_title
+from bot.parsers import parse_position
 from bot.words import Command, Parsed, fold
 from storage.models import Role, Unit
 
@@ -64,10 +65,9 @@ async def _take_unit(ctx: Context) -> list[Outbound]:
     text = ctx.inbound.text.strip()
     units = await _candidates(ctx)
     choices: list[str] = ctx.conversation.data.get("choices", [])
-    if choices and text.isdigit():
-        index = pick_option(text, choices)
-        if index is not None:
-            return await _chosen(ctx, choices[index], units)
+    index = parse_position(text, len(choices)) if choices else None
+    if index is not None:
+        return await _chosen(ctx, choices[index], units)
     wanted = fold(text)
     exact = [u for u in units if u.code.lower() == text.lower()]
     matches = exact or [

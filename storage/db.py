@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
 import sqlite3
+import stat
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 from storage.connection import LoopConnection
 from storage.repos import Repos
 
-BUSY_TIMEOUT_MS = 10_000
+# Zero: SQLite must never sleep on the event loop; storage/connection.retry_busy waits instead.
+BUSY_TIMEOUT_MS = 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,22 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
+class DatabaseNotReady(Exception):
+    """A read-only open found no database, or one older than the code: `thidua init` is needed."""
+
+    def __init__(self, path: str, *, version: int | None, expected: int) -> None:
+        super().__init__(path)
+        self.path = path
+        self.version = version  # None: the file does not exist
+        self.expected = expected
+
+
+def _read_only_uri(path: str, *, immutable: bool = False) -> str:
+    """Return a `file:` URI that opens `path` read-only (and, if asked, without any locking)."""
+    uri = "file:" + quote(os.path.abspath(path), safe="/")
+    return uri + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
 class Database:
     """One connection shared by the process; every use goes through a short transaction.
 
@@ -52,8 +74,11 @@ class Database:
         self._conn: LoopConnection | None = None
         self._lock = asyncio.Lock()
 
-    async def open(self) -> None:
-        """Connect and set the pragmas every connection needs."""
+    async def open(self, *, read_only: bool = False) -> None:
+        """Connect and set the pragmas every connection needs (read-only: write nothing at all)."""
+        if read_only:
+            self._conn = await self._open_read_only()
+            return
         conn = LoopConnection(self.path, busy_timeout_ms=BUSY_TIMEOUT_MS)
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA foreign_keys = ON")
@@ -61,6 +86,32 @@ class Database:
         # WAL + NORMAL: a commit survives a process crash; only power loss may drop the last one.
         await conn.execute("PRAGMA synchronous = NORMAL")
         self._conn = conn
+
+    async def _open_read_only(self) -> LoopConnection:
+        """Open without creating, migrating or writing, for accounts that may only read.
+
+        Reading a WAL database needs its -shm file, which SQLite creates beside it. When the
+        folder is read-only and the database was closed cleanly (no -wal file, or an empty one:
+        no changes live outside the main file), nothing is lost by reading it as immutable.
+        """
+        conn = LoopConnection(_read_only_uri(self.path), busy_timeout_ms=BUSY_TIMEOUT_MS, uri=True)
+        try:
+            # sqlite3 opens lazily: the first statement is where a missing -shm shows.
+            await conn.execute_fetchall("PRAGMA user_version")
+        except sqlite3.OperationalError as exc:
+            await conn.close()
+            name = getattr(exc, "sqlite_errorname", "")
+            # Like every statement here, a stat runs on the loop by design (storage/connection.py).
+            wal = f"{self.path}-wal"
+            wal_pending = os.path.exists(wal) and os.path.getsize(wal) > 0  # noqa: ASYNC240
+            if wal_pending or not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+                raise
+            conn = LoopConnection(
+                _read_only_uri(self.path, immutable=True), busy_timeout_ms=BUSY_TIMEOUT_MS, uri=True
+            )
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
 
     async def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -104,8 +155,7 @@ class Database:
                 try:
                     await self.conn.executescript(script)
                 except sqlite3.Error:
-                    if self.conn.in_transaction:
-                        await self.conn.execute("ROLLBACK")
+                    await self._rollback()
                     raise
                 applied.append(migration.number)
         return applied
@@ -117,10 +167,18 @@ class Database:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Repos(self.conn)
+                await self.conn.execute("COMMIT")
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await self._rollback()
                 raise
-            await self.conn.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        """Roll back if a transaction is still open, keeping the error that caused it."""
+        # SQLite ends the transaction itself on some errors (a full disk): a second ROLLBACK
+        # would fail with "no transaction is active" and hide the real cause.
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self.conn.execute("ROLLBACK")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Repos]:
@@ -130,21 +188,54 @@ class Database:
             try:
                 yield Repos(self.conn)
             finally:
-                await self.conn.execute("COMMIT")
+                if self.conn.in_transaction:
+                    await self.conn.execute("COMMIT")
 
     async def backup(self, target: str | Path) -> None:
-        """Write an online, consistent copy of the database to `target`."""
-        async with self._lock:
-            await self.conn.backup(str(target))
+        """Write an online, consistent copy of the database to `target` (replacing it).
+
+        The copy goes to a temporary file beside `target` that is renamed only once complete,
+        so a failure (a full disk) leaves no half-written file under the backup's name.
+        """
+        target = Path(target)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        try:
+            async with self._lock:
+                await self.conn.backup(name)
+            # mkstemp made it private; a copy gets the permissions of the original.
+            os.chmod(name, stat.S_IMODE(os.stat(self.path).st_mode))
+            os.replace(name, target)
+        except BaseException:
+            _remove_with_journals(name)
+            raise
+
+
+def _remove_with_journals(name: str) -> None:
+    """Delete a database file and the journal, WAL and shared-memory files SQLite keeps beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(name + suffix).unlink(missing_ok=True)
 
 
 @asynccontextmanager
-async def open_database(path: str | Path, *, migrate: bool = True) -> AsyncIterator[Database]:
-    """Open (and by default migrate) the database for the duration of the block."""
+async def open_database(
+    path: str | Path, *, migrate: bool = True, read_only: bool = False
+) -> AsyncIterator[Database]:
+    """Open (and by default migrate) the database for the duration of the block.
+
+    `read_only` never creates, migrates or writes: it raises DatabaseNotReady when the file
+    is missing or its schema is older than the code, and ignores `migrate`.
+    """
     db = Database(path)
-    await db.open()
+    if read_only and not os.path.exists(db.path):  # noqa: ASYNC240 (see _open_read_only)
+        raise DatabaseNotReady(db.path, version=None, expected=len(bundled_migrations()))
+    await db.open(read_only=read_only)
     try:
-        if migrate:
+        if read_only:
+            version, expected = await db.schema_version(), len(bundled_migrations())
+            if version < expected:
+                raise DatabaseNotReady(db.path, version=version, expected=expected)
+        elif migrate:
             await db.migrate()
         yield db
     finally:

@@ -297,6 +297,27 @@ class SessionRepo(_Repo):
         return _session(row[0]) if row is not None else None
 
 
+class InboxRepo(_Repo):
+    """Keys of the updates already taken, so a redelivered one is ignored."""
+
+    async def record(self, key: str, now: datetime) -> bool:
+        """Record an update key; False when it was seen before."""
+        cursor = await self.conn.execute(
+            "INSERT INTO inbox (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, ts(now)),
+        )
+        return cursor.rowcount == 1
+
+    async def prune(self, before: datetime, *, limit: int) -> int:
+        """Forget at most `limit` keys received before `before`; return how many went."""
+        cursor = await self.conn.execute(
+            "DELETE FROM inbox WHERE key IN"
+            " (SELECT key FROM inbox WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+            (ts(before), limit),
+        )
+        return max(cursor.rowcount, 0)
+
+
 class ConversationRepo(_Repo):
     """Per-chat conversation state."""
 
@@ -689,6 +710,7 @@ class Repos:
         self.conversations = ConversationRepo(conn)
         self.meta = MetaRepo(conn)
         self.sessions = SessionRepo(conn)
+        self.inbox = InboxRepo(conn)
         self.campaigns = CampaignRepo(conn)
         self.submissions = SubmissionRepo(conn)
         self.drafts = DraftRepo(conn)

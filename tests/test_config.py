@@ -86,3 +86,26 @@ def test_enabled_channel_without_token_is_a_problem() -> None:
 def test_levels_must_be_unique() -> None:
     with pytest.raises(ValueError, match="twice"):
         Settings(org={"levels": [{"id": "xa", "label": "Xã"}, {"id": "xa", "label": "Phường"}]})
+
+
+def test_a_config_named_anywhere_must_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("THIDUA_CONFIG", str(tmp_path / "cofnig.toml"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert "THIDUA_CONFIG" in caught.value.problems[0] and " / " in caught.value.problems[0]
+    with pytest.raises(ConfigError):
+        load_settings(tmp_path / "nope.toml")  # a path given by the caller, too
+    monkeypatch.delenv("THIDUA_CONFIG")
+    assert load_settings().database.path == "thidua.sqlite3"  # ./config.toml may be absent
+
+
+def test_every_problem_line_is_in_two_languages(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[zalo]\nbogus = 1\nbase_url = "https://zalo.example:99999/bot"\n', "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert len(caught.value.problems) == 2
+    assert all(" / " in line for line in caught.value.problems)

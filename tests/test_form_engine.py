@@ -30,6 +30,20 @@ LEVELS = {"tinh", "xa", "khu_dan_cu"}
 EXAMPLE: Campaign = load_file(campaign_path("example"), levels=LEVELS)[0]  # type: ignore[assignment]
 FUZZ: Campaign = load_file(campaign_path("fuzz"), levels=LEVELS)[0]  # type: ignore[assignment]
 PERIOD = (date(2023, 10, 10), date(2024, 10, 31))
+# Valid answers to the fuzz form's questions before the photo (the engine re-reads every stored
+# answer against the form on each step, so they must fit).
+FUZZ_ANSWERS = {
+    "text": "x",
+    "longtext": "x",
+    "integer": 5,
+    "number": "2.5",
+    "money": 1000,
+    "day": "2023-11-30",
+    "month": "2023-11",
+    "choice": "Một",
+    "multichoice": ["Một", "Ba"],
+    "yesno": True,
+}
 
 
 def run(form: Form, state: FormState, *inputs: str | Input) -> tuple[FormState, list[Event]]:
@@ -74,7 +88,7 @@ def test_hidden_answers_are_not_submitted() -> None:
 
 def test_photos_then_xong_and_file_by_upload() -> None:
     form = FUZZ.forms[0]
-    state = FormState(answers={q.id: "x" for q in form.questions[:10]}, current="photo")
+    state = FormState(answers=dict(FUZZ_ANSWERS), current="photo")
     state, events = run(form, state, Nav(Command.GUI))
     assert isinstance(events[0], Refused) and events[0].refusal.key == "form_photo_required"
     state, events = run(form, state, Upload(7), Upload(8))

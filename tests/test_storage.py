@@ -16,7 +16,7 @@ async def test_pragmas(tmp_path: Path) -> None:
         for pragma, expected in (
             ("journal_mode", "wal"),
             ("foreign_keys", 1),
-            ("busy_timeout", 10000),
+            ("busy_timeout", 0),
         ):
             rows = await db.conn.execute_fetchall(f"PRAGMA {pragma}")
             assert rows[0][0] == expected

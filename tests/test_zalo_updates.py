@@ -98,10 +98,14 @@ def test_to_inbound(update: dict[str, Any], expected: Inbound | None) -> None:
 def test_int_ids_become_strings_and_missing_parts_have_defaults() -> None:
     update = {
         "event_name": "message.text.received",
-        "message": {"message_id": 42, "chat": {"id": 1234}, "from": {"id": 99}, "text": "hi"},
+        "message": {"message_id": 42, "chat": {"id": 1234}, "from": {"id": 1234}, "text": "hi"},
     }
     assert to_inbound(update) == Inbound(
-        channel="zalo", chat_id="1234", user_id="99", text="hi", key="zalo:message.text.received:42"
+        channel="zalo",
+        chat_id="1234",
+        user_id="1234",
+        text="hi",
+        key="zalo:message.text.received:42",
     )
 
 
@@ -170,3 +174,26 @@ def test_garbage_never_raises(payload: Any) -> None:
         assert result is None or result.chat_id
     garbage: Any = payload
     to_inbound(garbage)
+
+
+@pytest.mark.parametrize(
+    ("chat", "sender", "group"),
+    [
+        ({"id": "c1", "chat_type": "PRIVATE"}, {"id": "c1"}, False),
+        ({"id": "c1", "chat_type": "private"}, {"id": "c1"}, False),
+        ({"id": "c1"}, {"id": "c1"}, False),
+        ({"id": "c1"}, None, False),
+        ({"id": "g1", "chat_type": "GROUP"}, {"id": "u1"}, True),
+        ({"id": "g1", "chat_type": "group"}, {"id": "g1"}, True),
+        ({"id": "g1", "chat_type": "COMMUNITY"}, {"id": "u1"}, True),
+        # A sender other than the chat is never one person's private chat, whatever it says.
+        ({"id": "g1", "chat_type": "PRIVATE"}, {"id": "u1"}, True),
+        ({"id": 1234}, {"id": 99}, True),
+    ],
+)
+def test_group_chats_are_marked(chat: dict[str, Any], sender: Any, group: bool) -> None:
+    message: dict[str, Any] = {"message_id": "m", "chat": chat, "text": "trangthai"}
+    if sender is not None:
+        message["from"] = sender
+    inbound = to_inbound({"event_name": "message.text.received", "message": message})
+    assert inbound is not None and inbound.group is group

@@ -85,6 +85,15 @@ def check_text(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [_syntax_problem(filename, str(exc), text)]
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively; hundreds of levels
+        # exhaust the stack. No campaign needs more than a few.
+        message = "TOML không hợp lệ: lồng nhau quá sâu / not valid TOML: nested too deeply"
+        return None, [Problem(filename, None, "toml", message)]
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (a denial-of-service guard).
+        message = "TOML không hợp lệ: số quá dài / not valid TOML: a number is far too long"
+        return None, [Problem(filename, None, "toml", message)]
     if not data:
         message = (
             "tệp trống: cần bảng [campaign] và ít nhất một [[forms]] / "

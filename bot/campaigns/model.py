@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
@@ -32,12 +33,16 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.parsers.patterns import check_pattern
+from bot.parsers.patterns import fullmatch as pattern_fullmatch
 from bot.words import fold
 
 # The error type of every rule written here; its ctx holds the two halves of the message.
 RULE_ERROR: Final = "thidua_rule"
 # Validation context key: the loader runs the cross-table rules itself, with exact keys and lines.
 SKIP_CROSS_CHECKS: Final = "skip_cross_checks"
+# Validation context key: a definition read back from the database, checked when it was loaded.
+STORED_DEFINITION: Final = "stored_definition"
 
 
 def quoted(value: object) -> str:
@@ -352,12 +357,11 @@ class Question(_Strict):
             return value
         if kind not in TEXT_KINDS:
             cls._only_for("pattern", TEXT_KINDS, kind)
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise refuse(
-                f"biểu thức chính quy không hợp lệ: {exc}", f"not a valid regular expression: {exc}"
-            ) from None
+        problem = check_pattern(value)
+        # A definition read back from the database was checked when it was loaded; one stored
+        # before patterns ran on RE2 must not stop the bot (its pattern is then not applied).
+        if problem is not None and not (info.context and info.context.get(STORED_DEFINITION)):
+            raise refuse(problem.vi, problem.en)
         return value
 
     @field_validator("error")
@@ -404,7 +408,7 @@ class Question(_Strict):
 
     def matches_pattern(self, text: str) -> bool:
         """Return whether text satisfies `pattern` in full (always true without a pattern)."""
-        return self.pattern is None or re.fullmatch(self.pattern, text) is not None
+        return self.pattern is None or pattern_fullmatch(self.pattern, text)
 
     def applies(self, answers: Mapping[str, object]) -> bool:
         """Return whether the question is asked, given the answers so far (by question id)."""
@@ -417,6 +421,13 @@ def _number_bound(value: Any) -> int | float:
         raise refuse(
             "phải là một số, ví dụ 0 hoặc 100 (không đặt trong dấu nháy)",
             "must be a number, e.g. 0 or 100 (without quotes)",
+        )
+    # TOML has inf and nan (and 1e400 reads as inf): no answer compares with them sensibly, and
+    # showing the bound in a refusal would fail.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise refuse(
+            f"{value} không phải là một giới hạn dùng được: hãy ghi một số cụ thể, ví dụ 100",
+            f"{value} is not a usable bound: write a plain number, e.g. 100",
         )
     return value
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import error as tg_error
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
+from bot import metrics
 from bot.channels.errors import (
     BadRequest,
     ChannelError,
@@ -46,6 +50,8 @@ def to_inbound(update: Update) -> Inbound | None:
     query = update.callback_query
     if query is not None:
         chat = query.message.chat if query.message else None
+        if chat is not None and chat.type != "private":
+            return None  # groups are not served: no one's conversation lives there
         chat_id = str(chat.id) if chat else str(query.from_user.id)
         return Inbound(
             channel=NAME,
@@ -82,6 +88,57 @@ def to_inbound(update: Update) -> Inbound | None:
             document_name=message.document.file_name,
         )
     return Inbound(**base, kind=InboundKind.UNSUPPORTED)
+
+
+class SkippingRequest(HTTPXRequest):
+    """The getUpdates connection: an update PTB cannot read is replaced by an empty one.
+
+    PTB parses a whole batch at once; one update it cannot read (a poll from an older local Bot
+    API server lacking fields PTB requires) fails the batch, the offset never moves, and the
+    same batch is fetched and logged — with its text — hundreds of times a second. Here each
+    update is tried on its own; one that fails keeps only its update_id, so PTB confirms it
+    and moves on. It is logged once, without its content, and counted. This request object
+    serves getUpdates only, so every payload it parses is a getUpdates answer.
+    """
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """Decode the answer (never logging its content) and make each update readable."""
+        try:
+            data = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError:
+            raise tg_error.NetworkError("getUpdates: the answer is not JSON") from None
+        if not isinstance(data, dict):
+            raise tg_error.NetworkError("getUpdates: the answer is not a JSON object")
+        if data.get("ok") and "result" in data:
+            data["result"] = readable_updates(data["result"])
+        return data
+
+
+def readable_updates(result: Any) -> list[dict[str, Any]]:
+    """The updates of a getUpdates result, each one PTB can read (bad ones emptied, counted)."""
+    if not isinstance(result, list):
+        raise tg_error.NetworkError("getUpdates: the result is not a list")
+    readable: list[dict[str, Any]] = []
+    for raw in result:
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            _unparseable("none", "no update_id")  # nothing to confirm it by: leave it out
+            continue
+        try:
+            Update.de_json(raw, None)
+        except Exception as exc:  # PTB raises TypeError, KeyError, ValueError… on bad data
+            _unparseable(str(update_id), type(exc).__name__)
+            raw = {"update_id": update_id}
+        readable.append(raw)
+    if result and not readable:
+        raise tg_error.NetworkError("getUpdates: no update carries an update_id")
+    return readable
+
+
+def _unparseable(update_id: str, error: str) -> None:
+    metrics.UNPARSEABLE.labels(NAME).inc()
+    log.warning(logfmt("update_unparseable", channel=NAME, update_id=update_id, error=error))
 
 
 def keyboard(message: Outbound) -> InlineKeyboardMarkup | None:
@@ -132,8 +189,10 @@ class TelegramChannel:
             .token(config.token.get_secret_value())
             .base_url(config.base_url)
             .base_file_url(config.base_file_url)
-            .concurrent_updates(concurrency)  # the router's per-chat lock keeps each chat in order
-            .get_updates_read_timeout(poll_timeout + 10)
+            .concurrent_updates(concurrency)  # the router's per-chat queues keep each chat in order
+            .get_updates_request(
+                SkippingRequest(connection_pool_size=1, read_timeout=poll_timeout + 10)
+            )
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
@@ -165,6 +224,8 @@ class TelegramChannel:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
+        # The router's queues still send replies through this bot: empty them before closing.
+        await self.router.drain()
         await self.app.shutdown()
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -174,7 +235,8 @@ class TelegramChannel:
                 await update.callback_query.answer()
         inbound = to_inbound(update)
         if inbound is not None:
-            await self.router.dispatch(inbound)
+            # Queued behind its chat only: this slot goes straight back to receiving.
+            self.router.submit(inbound)
 
     async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:
         """Download the photo or document of an update (None when over the size limit)."""

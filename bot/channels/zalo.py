@@ -43,7 +43,6 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.client = client or ZaloClient(config.token.get_secret_value(), config.base_url)
         self._poller: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[object]] = set()
         self._stopping = False
         router.register(NAME, self)
 
@@ -78,9 +77,8 @@ class ZaloChannel:
                         logfmt("update_ignored", channel=NAME, zalo_event=update.get("event_name"))
                     )
                     continue
-                task: asyncio.Task[object] = asyncio.create_task(self.router.dispatch(inbound))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                # Queued behind its chat only; the poll goes straight on.
+                self.router.submit(inbound)
 
     async def stop(self) -> None:
         """Stop polling, let the updates in flight finish, close the client."""
@@ -91,8 +89,8 @@ class ZaloChannel:
                 self._poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._poller
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        # The router's queues still send replies through this client: empty them first.
+        await self.router.drain()
         await self.client.aclose()
 
     async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:

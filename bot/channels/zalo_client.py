@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
@@ -73,7 +74,8 @@ def _error_code(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    # ASCII digits, a few of them: "²" passes isdigit() and 5,000 digits overflow int().
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
         return int(value)
     return None
 

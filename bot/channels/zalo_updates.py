@@ -52,11 +52,13 @@ def to_inbound(update: dict[str, Any]) -> Inbound | None:
     event = update.get("event_name")
     event = event if isinstance(event, str) else ""
     message_id = _id(message.get("message_id"))
+    # In private chats from.id equals chat.id, so a missing sender is the chat itself.
+    user_id = _id(_field(sender, "id")) or chat_id
     common: dict[str, Any] = {
         "channel": CHANNEL,
         "chat_id": chat_id,
-        # In private chats from.id equals chat.id, so a missing sender is the chat itself.
-        "user_id": _id(_field(sender, "id")) or chat_id,
+        "user_id": user_id,
+        "group": is_group(message.get("chat"), user_id),
         "display_name": _text(_field(sender, "display_name")),
         "key": f"{CHANNEL}:{event}:{message_id}" if message_id else None,
     }
@@ -73,6 +75,18 @@ def to_inbound(update: dict[str, Any]) -> Inbound | None:
                 photo_url=url,
             )
     return Inbound(**common, kind=InboundKind.UNSUPPORTED)
+
+
+def is_group(chat: Any, user_id: str) -> bool:
+    """True unless the chat is plainly one person's: PRIVATE (or unsaid) and the sender's own id.
+
+    A group's messages share one chat id among many senders; treating them as private would let
+    one unit's person continue another's conversation, so anything doubtful counts as a group.
+    """
+    kind = _field(chat, "chat_type")
+    if isinstance(kind, str) and kind.strip() and kind.strip().upper() != "PRIVATE":
+        return True
+    return _id(_field(chat, "id")) != user_id
 
 
 def _field(value: Any, name: str) -> Any:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from bot.campaigns.model import Campaign, Form, FormKind
+from bot.campaigns.model import STORED_DEFINITION, Campaign, Form, FormKind
 from storage.models import Unit
 from storage.repos import Repos
 
@@ -37,6 +38,11 @@ class Slot:
         return self.campaign.campaign.starts_on, self.campaign.campaign.ends_on
 
 
+def _parse(definition: dict[str, Any]) -> Campaign:
+    """A stored definition as a model (it was checked in full when the file was loaded)."""
+    return Campaign.model_validate(definition, context={STORED_DEFINITION: True})
+
+
 async def load_all(repos: Repos, revisions: dict[str, int] | None = None) -> list[Campaign]:
     """Return every loaded campaign as a validated model.
 
@@ -49,7 +55,7 @@ async def load_all(repos: Repos, revisions: dict[str, int] | None = None) -> lis
         stored = await repos.campaigns.all()
         for item in stored:
             if _PARSED.get(item.code, (0,))[0] != item.revision:
-                _PARSED[item.code] = (item.revision, Campaign.model_validate(item.definition))
+                _PARSED[item.code] = (item.revision, _parse(item.definition))
         revisions = {item.code: item.revision for item in stored}
     campaigns = [_PARSED[code][1] for code in revisions]
     campaigns.sort(key=lambda c: (c.campaign.starts_on, c.campaign.code))

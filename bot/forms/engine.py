@@ -6,6 +6,11 @@ its Submit into rows.
     start ─► Ask(1) ─answer/boqua─► Ask(next unanswered visible) … ─► Summary ─gui─► Submit
               ▲  quaylai: the visible question before this one      │ sua N: Ask(N), then
               └──────────────────────────────────────────────────────┘ back to the summary
+
+A form can change under its answers (a campaign reload removes an option, turns a text question
+into a number): every entry point re-reads the stored answers against the form as it is now,
+drops those that no longer fit and asks them again with a short notice, so that Submit only
+ever carries answers the current form accepts.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.campaigns.model import Form, Question, QuestionKind
-from bot.forms.kinds import Accepted, Refusal, kind_of
+from bot.forms.kinds import Accepted, Refusal, kind_of, still_fits
+from bot.parsers import parse_position
 from bot.words import Command
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -113,6 +119,8 @@ class FormState(BaseModel):
     current: str | None = None  # the question being asked; None = the summary
     editing: bool = False  # came from `sua N`: return to the summary when done
     done: bool = False
+    # Questions whose answer stopped fitting the form: asked again with "form_question_changed".
+    changed: list[str] = Field(default_factory=list)
 
     def answered(self) -> int:
         """How many questions have an answer or were skipped."""
@@ -141,10 +149,45 @@ def visible(form: Form, answers: dict[str, Any]) -> list[Question]:
     return shown
 
 
+def revalidate(form: Form, state: FormState) -> list[str]:
+    """Drop (in place) the answers that no longer fit the form as it is now; return their ids.
+
+    Kept answers take their current spelling (an option written differently since); answers to
+    questions the form no longer has are left alone, as they are never submitted.
+    """
+    dropped: list[str] = []
+    for question in form.questions:
+        if question.id not in state.answers:
+            continue
+        kept = still_fits(state.answers[question.id], question)
+        if kept is None:
+            del state.answers[question.id]
+            dropped.append(question.id)
+        else:
+            state.answers[question.id] = kept.value
+    state.changed = [
+        qid for qid in dict.fromkeys([*state.changed, *dropped]) if qid not in state.answers
+    ]
+    return dropped
+
+
 def start(form: Form, state: FormState | None = None) -> tuple[FormState, list[Event]]:
-    """Begin (or resume) a form: ask the first unanswered question, or show the summary."""
+    """Begin (or resume) a form: ask the first unanswered question, or show the summary.
+
+    Answers given beforehand (an amendment starts from what was sent) are re-read first.
+    """
     state = state.model_copy(deep=True) if state else FormState()
+    revalidate(form, state)
     return state, _advance(form, state)
+
+
+def reopen(form: Form, state: FormState) -> tuple[FormState, list[Event]]:
+    """Come back to a kept draft: re-read its answers, then say again where the person is."""
+    state = state.model_copy(deep=True)
+    if revalidate(form, state):
+        state.editing = False
+        return state, _advance(form, state)
+    return state, resume(form, state)
 
 
 def resume(form: Form, state: FormState) -> list[Event]:
@@ -154,7 +197,7 @@ def resume(form: Form, state: FormState) -> list[Event]:
         return [_summary(form, state)]
     for number, question in enumerate(questions, 1):
         if question.id == state.current:
-            return [_ask(form, state, question, number, len(questions))]
+            return _ask(form, state, question, number, len(questions))
     return start(form, state)[1]
 
 
@@ -163,11 +206,19 @@ def step(
 ) -> tuple[FormState, list[Event]]:
     """Apply one input to the state; return the new state and what to tell the person."""
     state = state.model_copy(deep=True)
+    # The form may have changed since the last step (a reload): what no longer fits is dropped
+    # here and asked again once this input is dealt with.
+    revalidate(form, state)
     questions = visible(form, state.answers)
     current = next((q for q in questions if q.id == state.current), None)
     if state.current is not None and current is None:
         # The question disappeared (a reload changed the form): carry on from what is left.
         state.current = None
+        return state, _advance(form, state)
+    if current is None and any(q.id not in state.answers for q in questions):
+        # At the summary, but the form changed under it (an answer no longer fits, a question
+        # was added): ask what is missing before anything else.
+        state.editing = False
         return state, _advance(form, state)
     if isinstance(given, Nav):
         return state, _navigate(form, state, given, questions, current)
@@ -201,8 +252,7 @@ def _navigate(
         return _advance(form, state)
     # gui / xong
     if current is None:
-        state.done = True
-        return [Submit({q.id: state.answers.get(q.id) for q in visible(form, state.answers)})]
+        return _submit(form, state)
     if current.kind is QuestionKind.PHOTO:
         photos = state.answers.get(current.id) or []
         if not photos and current.required:
@@ -220,18 +270,28 @@ def _back(
         return [Notice("form_first_question"), *_reask(form, state)]
     previous = questions[position - 1]
     state.current = previous.id
-    return [_ask(form, state, previous, position, len(questions))]
+    return _ask(form, state, previous, position, len(questions))
 
 
 def _edit(form: Form, state: FormState, argument: str, questions: list[Question]) -> list[Event]:
-    number = int(argument) if argument.strip().isdigit() else 0
-    if not 1 <= number <= len(questions):
+    index = parse_position(argument, len(questions))
+    if index is None:
         notice = Notice("form_bad_edit_number", {"total": len(questions)})
         return [notice, *_reask(form, state)] if state.current else [notice, _summary(form, state)]
-    question = questions[number - 1]
+    question = questions[index]
     state.current = question.id
     state.editing = True
-    return [_ask(form, state, question, number, len(questions))]
+    return _ask(form, state, question, index + 1, len(questions))
+
+
+def _submit(form: Form, state: FormState) -> list[Event]:
+    """Submit the visible answers, but only when every one is there and fits the form now."""
+    revalidate(form, state)
+    questions = visible(form, state.answers)
+    if any(question.id not in state.answers for question in questions):
+        return _advance(form, state)
+    state.done = True
+    return [Submit({question.id: state.answers[question.id] for question in questions})]
 
 
 def _upload(
@@ -253,7 +313,7 @@ def _advance(form: Form, state: FormState) -> list[Event]:
     for number, question in enumerate(questions, 1):
         if question.id not in state.answers:
             state.current = question.id
-            return [_ask(form, state, question, number, len(questions))]
+            return _ask(form, state, question, number, len(questions))
     state.current = None
     state.editing = False
     return [_summary(form, state)]
@@ -263,13 +323,14 @@ def _reask(form: Form, state: FormState) -> list[Event]:
     questions = visible(form, state.answers)
     for number, question in enumerate(questions, 1):
         if question.id == state.current:
-            return [_ask(form, state, question, number, len(questions))]
+            return _ask(form, state, question, number, len(questions))
     return [_summary(form, state)]
 
 
-def _ask(form: Form, state: FormState, question: Question, number: int, total: int) -> Ask:
+def _ask(form: Form, state: FormState, question: Question, number: int, total: int) -> list[Event]:
+    """Ask a question; one whose answer stopped fitting the form says so first."""
     has = question.id in state.answers and state.answers[question.id] is not None
-    return Ask(
+    ask = Ask(
         question,
         number,
         total,
@@ -277,6 +338,9 @@ def _ask(form: Form, state: FormState, question: Question, number: int, total: i
         has_current=has,
         first=number == 1,
     )
+    if question.id in state.changed and question.id not in state.answers:
+        return [Notice("form_question_changed"), ask]
+    return [ask]
 
 
 def _summary(form: Form, state: FormState) -> Summary:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal
 
 from bot import parsers
 from bot.campaigns.model import Precision, Question, QuestionKind
+from bot.words import fold
 
 URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
@@ -46,6 +48,14 @@ class Kind:
         """Show a stored value the way the bot writes it."""
         return str(value)
 
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """Re-read a stored (non-None) answer under `question` as it is now.
+
+        Accepted holds the value to keep (the same, or its current spelling); None means the
+        question changed so that the answer no longer fits and must be asked again.
+        """
+        raise NotImplementedError
+
 
 def _bounds(value: Decimal, question: Question, shown: str) -> Refusal | None:
     low = Decimal(str(question.min)) if question.min is not None else None
@@ -72,18 +82,25 @@ class TextKind(Kind):
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Accept any printable text within the length bounds and the pattern."""
         cleaned = _clean(text)
-        if not cleaned:
+        if not _visible(cleaned):
             return Refusal("form_empty")
         limit = question.effective_max_length() or 2000
         if len(cleaned) > limit:
             return Refusal("form_too_long", {"length": len(cleaned), "limit": limit})
         if question.min_length and len(cleaned) < question.min_length:
             return Refusal("form_too_short", {"limit": question.min_length})
-        if question.pattern and not re.fullmatch(question.pattern, cleaned):
+        if not question.matches_pattern(cleaned):
             if question.error:  # the campaign's own words for this pattern
                 return Refusal("form_custom", {"message": question.error})
             return Refusal("form_pattern")
         return Accepted(cleaned)
+
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """Text that the question, as it is now, would accept if typed again."""
+        if not isinstance(value, str):
+            return None
+        outcome = self.parse(value, question, _NO_PERIOD)
+        return outcome if isinstance(outcome, Accepted) else None
 
 
 class LongTextKind(TextKind):
@@ -92,10 +109,29 @@ class LongTextKind(TextKind):
     kind = QuestionKind.LONGTEXT
 
 
+# Text answers never read the campaign period (only dates do).
+_NO_PERIOD = (date.min, date.max)
+# Control (Cc), invisible format (Cf: zero-width space and joiners, BOM, bidi marks, soft hyphen)
+# and lone surrogates (Cs, which cannot even be stored as UTF-8).
+_DROPPED = frozenset({"Cc", "Cf", "Cs"})
+# What draws nothing on a screen: spaces, combining marks on their own, and the blank letters
+# some keyboards offer to send an "empty" message.
+_BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Mn", "Me", "Cc", "Cf", "Cs"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def _clean(text: str) -> str:
-    """Drop control characters (keeping line breaks) and surrounding blanks."""
-    kept = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+    """Drop control and invisible format characters (keeping line breaks) and outer blanks."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _DROPPED)
     return kept.strip()
+
+
+def _visible(text: str) -> bool:
+    """True when at least one character of `text` shows on a screen."""
+    return any(
+        ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _BLANK_CATEGORIES
+        for ch in text
+    )
 
 
 class _NumericKind(Kind):
@@ -127,9 +163,27 @@ class _NumericKind(Kind):
         shown = self.show(Decimal(str(value)))
         return f"{shown} {question.unit}" if question.unit else shown
 
+    def stored(self, value: Any) -> Decimal | None:
+        """The number a stored answer of this kind holds (None when it is not one)."""
+        raise NotImplementedError
+
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """A stored number of this kind, within the question's bounds as they are now."""
+        number = self.stored(value)
+        if number is None or _bounds(number, question, "") is not None:
+            return None
+        return Accepted(self.store(number))
+
 
 def _decimal(value: int | Decimal | None) -> Decimal | None:
     return None if value is None else Decimal(value)
+
+
+def _whole(value: Any, *, low: int) -> Decimal | None:
+    """A stored whole number (never a bool) within what the parsers can produce."""
+    if type(value) is not int or not low <= value < parsers.NUMBER_LIMIT:
+        return None
+    return Decimal(value)
 
 
 class IntegerKind(_NumericKind):
@@ -146,6 +200,10 @@ class IntegerKind(_NumericKind):
     def store(self, number: Decimal) -> Any:
         """Stored as an int."""
         return int(number)
+
+    def stored(self, value: Any) -> Decimal | None:
+        """An int."""
+        return _whole(value, low=-parsers.NUMBER_LIMIT + 1)
 
     def show(self, number: Decimal) -> str:
         """'1.200'."""
@@ -167,6 +225,23 @@ class NumberKind(_NumericKind):
         """Stored as exact decimal text."""
         return str(number)
 
+    def stored(self, value: Any) -> Decimal | None:
+        """Decimal text, or an int (a whole number is a number too)."""
+        if type(value) is int:
+            return _whole(value, low=-parsers.NUMBER_LIMIT + 1)
+        if not isinstance(value, str):
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return None
+        # What parse_number could have produced: finite, and as many digits as it reads.
+        if not number.is_finite() or abs(number) >= parsers.NUMBER_LIMIT:
+            return None
+        exponent = number.as_tuple().exponent
+        assert isinstance(exponent, int)  # finite
+        return number if -exponent <= parsers.MAX_FRACTION_DIGITS else None
+
     def show(self, number: Decimal) -> str:
         """'402,4'."""
         return parsers.render_number(number)
@@ -186,6 +261,10 @@ class MoneyKind(_NumericKind):
     def store(self, number: Decimal) -> Any:
         """Stored as whole đồng."""
         return int(number)
+
+    def stored(self, value: Any) -> Decimal | None:
+        """Whole đồng, not negative."""
+        return _whole(value, low=0)
 
     def show(self, number: Decimal) -> str:
         """'45.000.000 đồng' (exact, for refusals)."""
@@ -212,9 +291,7 @@ class DateKind(Kind):
             key = "form_bad_month" if question.precision is Precision.MONTH else "form_bad_date"
             return Refusal(key)
         low, high = question.min, question.max
-        if (isinstance(low, date) and parsed.value < _floor(low, parsed.precision)) or (
-            isinstance(high, date) and parsed.value > high
-        ):
+        if self._outside(parsed, question):
             return Refusal(
                 "form_date_out_of_range",
                 {
@@ -227,6 +304,27 @@ class DateKind(Kind):
     def render(self, value: Any, question: Question) -> str:
         """'30/11/2023' or 'tháng 11/2023'."""
         return parsers.render_date(load_date(str(value)))
+
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """An ISO day (or a month, when the question takes months) within the bounds."""
+        if not isinstance(value, str) or len(value) not in (7, 10):
+            return None
+        try:
+            stored = load_date(value)
+        except ValueError:
+            return None
+        if stored.precision == "month" and question.precision is not Precision.MONTH:
+            return None
+        if self._outside(stored, question):
+            return None
+        return Accepted(store_date(stored))
+
+    @staticmethod
+    def _outside(value: parsers.DateValue, question: Question) -> bool:
+        low, high = question.min, question.max
+        return (isinstance(low, date) and value.value < _floor(low, value.precision)) or (
+            isinstance(high, date) and value.value > high
+        )
 
 
 def _floor(bound: date, precision: str) -> date:
@@ -261,6 +359,19 @@ class ChoiceKind(Kind):
             return Refusal("form_bad_choice", {"count": len(options)})
         return Accepted(options[index])
 
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """One of the options as they are now (case and diacritics aside: its spelling now)."""
+        index = _option(value, question.options or [])
+        return None if index is None else Accepted((question.options or [])[index])
+
+
+def _option(value: Any, options: list[str]) -> int | None:
+    """The index of the option a stored text is, compared folded as options are."""
+    if not isinstance(value, str):
+        return None
+    wanted = fold(value)
+    return next((i for i, option in enumerate(options) if fold(option) == wanted), None)
+
 
 class MultiChoiceKind(Kind):
     """Several options: '1,3', '1 3', or texts separated by commas."""
@@ -275,6 +386,16 @@ class MultiChoiceKind(Kind):
         if not indexes:
             return Refusal("form_bad_multichoice", {"count": len(options)})
         return Accepted([options[i] for i in indexes])
+
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """Every chosen text still an option: a removed one asks the question again."""
+        options = question.options or []
+        if not isinstance(value, list) or not value:
+            return None
+        indexes = [_option(item, options) for item in value]
+        if any(index is None for index in indexes):
+            return None
+        return Accepted([options[i] for i in sorted({i for i in indexes if i is not None})])
 
     def render(self, value: Any, question: Question) -> str:
         """'An sinh xã hội; Điện chiếu sáng'."""
@@ -291,6 +412,10 @@ class YesNoKind(Kind):
         """Return True or False."""
         answer = parsers.parse_yesno(text)
         return Refusal("form_bad_yesno") if answer is None else Accepted(answer)
+
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """True or False."""
+        return Accepted(value) if isinstance(value, bool) else None
 
     def render(self, value: Any, question: Question) -> str:
         """'Có' or 'Không'."""
@@ -311,6 +436,12 @@ class PhotoKind(Kind):
         """'2 ảnh'."""
         return f"{len(value)} ảnh" if value else "không có ảnh"
 
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """A non-empty list of attachment ids."""
+        if isinstance(value, list) and value and all(type(item) is int for item in value):
+            return Accepted(value)
+        return None
+
 
 class FileKind(Kind):
     """One document (Telegram), or a photo or a link where documents cannot be sent (Zalo)."""
@@ -330,6 +461,17 @@ class FileKind(Kind):
         if isinstance(value, dict) and "link" in value:
             return str(value["link"])
         return "1 tệp"
+
+    def check(self, value: Any, question: Question) -> Accepted | None:
+        """An attachment id or a link, as parse and an upload store them."""
+        if not isinstance(value, dict) or len(value) != 1:
+            return None
+        if type(value.get("attachment")) is int:
+            return Accepted(value)
+        link = value.get("link")
+        if isinstance(link, str) and URL.fullmatch(link) and len(link) <= 1000:
+            return Accepted(value)
+        return None
 
 
 KINDS: dict[QuestionKind, Kind] = {
@@ -353,3 +495,14 @@ KINDS: dict[QuestionKind, Kind] = {
 def kind_of(question: Question) -> Kind:
     """Return the kind object for a question."""
     return KINDS[question.kind]
+
+
+def still_fits(value: Any, question: Question) -> Accepted | None:
+    """Re-read a stored answer (None = skipped) under the question as it is now.
+
+    Accepted holds the value to keep; None means it no longer fits (the kind, an option, a
+    bound or the pattern changed, or a skipped question became required).
+    """
+    if value is None:
+        return None if question.required else Accepted(None)
+    return kind_of(question).check(value, question)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bot.parsers.dates import DateValue, Precision, parse_date, render_date, render_day
 from bot.parsers.numerals import (
+    MAX_FRACTION_DIGITS,
+    NUMBER_LIMIT,
     parse_int,
     parse_money,
     parse_number,
@@ -16,10 +18,12 @@ from bot.parsers.numerals import (
     render_money_short,
     render_number,
 )
-from bot.parsers.options import parse_choice, parse_multichoice
+from bot.parsers.options import parse_choice, parse_multichoice, parse_position
 from bot.parsers.yesno import parse_yesno, render_yesno
 
 __all__ = [
+    "MAX_FRACTION_DIGITS",
+    "NUMBER_LIMIT",
     "DateValue",
     "Precision",
     "parse_choice",
@@ -28,6 +32,7 @@ __all__ = [
     "parse_money",
     "parse_multichoice",
     "parse_number",
+    "parse_position",
     "parse_yesno",
     "render_date",
     "render_day",

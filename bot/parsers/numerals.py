@@ -8,9 +8,10 @@ from decimal import Context, Decimal
 from bot.parsers._text import short_answer
 
 # Stored values fit a signed 64-bit integer; a longer run of digits is a typo or a phone number.
+# It also keeps every value far from Python's 4,300-digit limit on int <-> text conversion.
 _MAX_DIGITS = 18
-_MAX_FRACTION_DIGITS = 12
-_LIMIT = 10**_MAX_DIGITS
+MAX_FRACTION_DIGITS = 12
+NUMBER_LIMIT = 10**_MAX_DIGITS  # every number read is strictly smaller in absolute value
 # Wide enough that no product of an accepted numeral and a scale is ever rounded.
 _EXACT = Context(prec=60)
 
@@ -29,6 +30,8 @@ _QUALIFIER = (
     r"(?:khoang chung|khoang|chung|tam|gan|tren|hon|duoi|uoc tinh|uoc|du kien|tong cong|tong)"
 )
 _WORD = r"[a-z][a-z0-9]*"
+# "1e5", "2E-3": scientific notation, not a number followed by a unit word "e5".
+_EXPONENT = re.compile(r"e[0-9]+", re.ASCII)
 
 # An integer or decimal answer: an optional qualifier, the numeral, and up to four unit words
 # ("12 hộ", "40 bóng đèn", "150m", "73%").
@@ -71,7 +74,7 @@ def _numeral_value(match: re.Match[str]) -> Decimal | None:
     """The signed value of a matched numeral, or None when it has too many digits."""
     whole = (match["grouped"] or match["plain"]).replace(".", "").replace(" ", "")
     fraction = match["gfrac"] or match["pfrac"] or ""
-    if len(whole.lstrip("0")) > _MAX_DIGITS or len(fraction) > _MAX_FRACTION_DIGITS:
+    if len(whole.lstrip("0")) > _MAX_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
         return None
     value = Decimal(f"{whole}.{fraction}" if fraction else whole)
     if match["sign"] in ("-", "\u2212") and value:
@@ -89,7 +92,10 @@ def _measure(text: str) -> re.Match[str] | None:
     if answer is None:
         return None
     match = _MEASURE.fullmatch(answer)
-    if match is None or (match["unit"] and _MAGNITUDES & set(match["unit"].split())):
+    if match is None or not match["unit"]:
+        return match
+    words = match["unit"].split()
+    if _MAGNITUDES & set(words) or _EXPONENT.fullmatch(words[0]):
         return None
     return match
 
@@ -118,7 +124,7 @@ def parse_money(text: str) -> int | None:
         return 0
     match = _MONEY.fullmatch(answer)
     total = None if match is None else _money_body(match["body"])
-    if total is None or total < 0 or total >= _LIMIT or total != total.to_integral_value():
+    if total is None or total < 0 or total >= NUMBER_LIMIT or total != total.to_integral_value():
         return None
     return int(total)
 

@@ -6,8 +6,11 @@ import re
 
 from bot.parsers._text import normalise
 
-# "2", "2.", "2)", "số 2".
+# "2", "2.", "2)", "số 2": ASCII digits only (after NFKC), so int() never sees "²" or a 5,000-digit
+# run (Python refuses to convert more than 4,300 digits); no list is longer than 9,999 lines.
 _POSITION = re.compile(r"(?:so )?([0-9]{1,4})[.)]?", re.ASCII)
+# Longer than any way of writing a position; refused before any work is done on it.
+_MAX_POSITION_TEXT = 40
 # Everything that is not a letter or digit separates words when texts are compared, so
 # "giao thong hem" matches "Giao thông, hẻm, đường".
 _NON_WORD = re.compile(r"[\W_]+")
@@ -27,6 +30,17 @@ def parse_choice(text: str, options: list[str]) -> int | None:
     if position is not None:
         return position
     return _by_text(_key(answer), [_key(option) for option in options])
+
+
+def parse_position(text: str, count: int) -> int | None:
+    """Return the 0-based index meant by "2", "2.", "số 2" in a list of `count`, or None.
+
+    The one reader of a typed list position (a numbered pick, `sửa N`): never an exception,
+    whatever the text.
+    """
+    if len(text) > _MAX_POSITION_TEXT:
+        return None
+    return _position(normalise(text), count)
 
 
 def parse_multichoice(text: str, options: list[str]) -> list[int] | None:
@@ -67,7 +81,7 @@ def _part(part: str, options: list[str]) -> list[int] | None:
 
 
 def _position(answer: str, count: int) -> int | None:
-    """The index of "2", "2." or "số 2", when within the list."""
+    """The index of "2", "2." or "số 2" (already normalised), when within the list."""
     match = _POSITION.fullmatch(answer)
     if match is None:
         return None

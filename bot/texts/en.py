@@ -134,6 +134,7 @@ CATALOGUE: dict[str, str] = {
     "form_at_summary": "Every question is answered.",
     "form_answer_first": "Please answer this question first; type gui at the summary to send.",
     "form_bad_edit_number": "There is no question with that number. Type sua and a number from 1 to {total}, for example: sua 2.",
+    "form_question_changed": "This question has changed; please answer it again.",
     "form_photo_added": "{count} photo(s) received. Send more, or type xong to go on.",
     "form_photo_failed": "That photo could not be downloaded. Please send it again.",
     "form_summary_head": "Please check: {title}",
@@ -180,4 +181,13 @@ CATALOGUE: dict[str, str] = {
     "status_nothing": "No campaign for {unit} yet.",
     "status_overview_head": "Campaigns of {unit}:",
     "status_overview_form": "- {form}: due {due} ({left})",
+    # --- channels ---
+    "group_only": (
+        "The emulation assistant works only in private messages. Please message the assistant "
+        "privately (tap its name, choose Message) to join, register or report."
+    ),
+    "flood": (
+        "You are sending many messages very fast; the assistant answers them in turn. The "
+        "messages sent just now were not taken; please wait for the answers, then go on."
+    ),
 }

@@ -155,6 +155,7 @@ CATALOGUE: dict[str, str] = {
     "form_at_summary": "Anh/Chị đã trả lời hết các câu.",
     "form_answer_first": "Anh/Chị trả lời câu này trước; đến phần tóm tắt thì gõ gui để gửi.",
     "form_bad_edit_number": "Không có câu số đó. Anh/Chị gõ sua và số câu từ 1 đến {total}, ví dụ: sua 2.",
+    "form_question_changed": "Câu hỏi này đã thay đổi, xin trả lời lại.",
     "form_photo_added": "Đã nhận {count} ảnh. Gửi thêm ảnh, hoặc gõ xong để sang câu sau.",
     "form_photo_failed": "Chưa tải được ảnh này. Anh/Chị vui lòng gửi lại ảnh ạ.",
     "form_summary_head": "Kiểm tra lại: {title}",
@@ -201,4 +202,13 @@ CATALOGUE: dict[str, str] = {
     "status_nothing": "Hiện chưa có đợt thi đua nào cho {unit}.",
     "status_overview_head": "Các đợt thi đua của {unit}:",
     "status_overview_form": "- {form}: hạn {due} ({left})",
+    # --- channels ---
+    "group_only": (
+        "Trợ lý thi đua chỉ làm việc trong tin nhắn riêng. Anh/Chị vui lòng nhắn riêng cho "
+        "trợ lý (bấm vào tên trợ lý, chọn Nhắn tin) để tham gia, đăng ký, báo cáo."
+    ),
+    "flood": (
+        "Anh/Chị gửi nhiều tin quá nhanh, trợ lý đang trả lời lần lượt. Các tin gửi thêm lúc "
+        "này chưa được nhận; Anh/Chị vui lòng chờ trả lời rồi gửi tiếp."
+    ),
 }

@@ -310,6 +310,7 @@ class FakeTelegram:
                 Route("/_fake/reset", self._http_reset, methods=["POST"]),
                 Route("/_fake/stats", self._http_stats, methods=["GET"]),
                 Route("/_fake/latencies", self._http_latencies, methods=["GET"]),
+                Route("/_fake/limit", self._http_limit, methods=["POST"]),
             ]
         )
 
@@ -319,6 +320,7 @@ class FakeTelegram:
         self._allowed: frozenset[str] | None = None
         self._sent_by_chat: dict[str, list[SentMessage]] = {}
         self.latencies: list[float] = []  # injected update → first reply to its chat, seconds
+        self.latency_chats: list[str] = []  # the chat of each latency, in the same order
         self._waiting: dict[str, deque[float]] = {}
         self._chats: dict[str, Params] = {}
         self._users: dict[int, Params] = {}
@@ -328,6 +330,9 @@ class FakeTelegram:
         self._callback_ids: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = {}
         self._blocked: set[str] = set()
+        # chat_id -> (least seconds between sends, retry_after); last send time per chat.
+        self._chat_limits: dict[str, tuple[float, int]] = {}
+        self._last_send: dict[str, float] = {}
         self._commands: dict[str, list[Params]] = {}
         self.webhook_url = ""
 
@@ -420,6 +425,12 @@ class FakeTelegram:
     def unblock(self, chat_id: int | str) -> None:
         """Undo `block`."""
         self._blocked.discard(str(chat_id))
+
+    def limit_chat(
+        self, chat_id: int | str, *, per_second: float = 1.0, retry_after: int = 1
+    ) -> None:
+        """Answer 429 to sends to this chat faster than `per_second`, as Telegram does per chat."""
+        self._chat_limits[str(chat_id)] = (1.0 / per_second, retry_after)
 
     def add_file(
         self, content: bytes, file_name: str = "file.bin", folder: str = "documents"
@@ -660,12 +671,28 @@ class FakeTelegram:
             chat_id = params.get("chat_id")
             if chat_id is not None and chat_id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if chat_id is not None and name.startswith("send"):
+                self._check_chat_pace(str(chat_id))
             result = await handler(params)
         except ApiError as error:
             return error.response()
         if isinstance(result, bytes):  # getUpdates builds its JSON itself, for speed
             return Response(result, media_type="application/json")
         return JSONResponse({"ok": True, "result": result})
+
+    def _check_chat_pace(self, chat_id: str) -> None:
+        limit = self._chat_limits.get(chat_id)
+        if limit is None:
+            return
+        interval, retry_after = limit
+        now = time.monotonic()
+        if now - self._last_send.get(chat_id, -interval) < interval:
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
+        self._last_send[chat_id] = now
 
     async def _read_params(self, request: Request) -> Params:
         params: Params = {k: _decode_value(k, v) for k, v in request.query_params.items()}
@@ -884,6 +911,7 @@ class FakeTelegram:
         waiting = self._waiting.get(sent.chat_id)
         if waiting:
             self.latencies.append(time.perf_counter() - waiting.popleft())
+            self.latency_chats.append(sent.chat_id)
         if message is not None:
             self._bot_messages.setdefault(sent.chat_id, {})[sent.message_id] = message
         self._sent_changed.fire()
@@ -1165,9 +1193,29 @@ class FakeTelegram:
         body = [[name, self._plain_params(params)] for name, params in calls[since:]]
         return JSONResponse({"calls": body, "next": len(calls)})
 
+    def _latencies(self, request: Request) -> list[float]:
+        """The latencies, without those of `?exclude=CHAT` (a flooding chat in a benchmark)."""
+        excluded = request.query_params.get("exclude")
+        return [
+            value
+            for value, chat in zip(self.latencies, self.latency_chats, strict=True)
+            if chat != excluded
+        ]
+
     async def _http_latencies(self, request: Request) -> Response:
         """Seconds from each injected update to the first message sent back to its chat."""
-        return JSONResponse({"latencies": list(self.latencies)})
+        return JSONResponse({"latencies": self._latencies(request)})
+
+    async def _http_limit(self, request: Request) -> Response:
+        def act(body: Params) -> Params:
+            self.limit_chat(
+                body["chat_id"],
+                per_second=float(body.get("per_second", 1.0)),
+                retry_after=int(body.get("retry_after", 1)),
+            )
+            return {"limited": str(body["chat_id"])}
+
+        return await self._side_door(request, act)
 
     async def _http_stats(self, request: Request) -> Response:
         return JSONResponse(
@@ -1176,7 +1224,7 @@ class FakeTelegram:
                 "pending_updates": self.pending_updates,
                 "sent_count": len(self.sent),
                 "calls_count": len(self.calls),
-                "answered": len(self.latencies),
+                "answered": len(self._latencies(request)),
             }
         )
 

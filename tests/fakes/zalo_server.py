@@ -88,6 +88,15 @@ def text_update(user_id: str, text: str, *, display_name: str = DEFAULT_NAME) ->
     return {"event_name": TEXT_EVENT, "message": _message(user_id, display_name, text=text)}
 
 
+def group_text_update(
+    group_id: str, user_id: str, text: str, *, display_name: str = DEFAULT_NAME
+) -> JsonDict:
+    """A `message.text.received` from `user_id` in a group chat (a reply or @mention)."""
+    message = _message(user_id, display_name, text=text)
+    message["chat"] = {"id": group_id, "chat_type": "GROUP"}
+    return {"event_name": TEXT_EVENT, "message": message}
+
+
 def image_update(
     user_id: str,
     photo_url: str,
@@ -218,6 +227,14 @@ class FakeZalo:
     def inject_text(self, user_id: str, text: str, *, display_name: str = DEFAULT_NAME) -> str:
         """Queue a text from `user_id` for getUpdates; returns its message_id."""
         update = text_update(user_id, text, display_name=display_name)
+        self.inject_event(update)
+        return str(update["message"]["message_id"])
+
+    def inject_group_text(
+        self, group_id: str, user_id: str, text: str, *, display_name: str = DEFAULT_NAME
+    ) -> str:
+        """Queue a text from `user_id` in group `group_id`; returns its message_id."""
+        update = group_text_update(group_id, user_id, text, display_name=display_name)
         self.inject_event(update)
         return str(update["message"]["message_id"])
 
