@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.files import Downloaded
-from bot.messages import Button, Inbound, Outbound
+from bot.messages import Button, Inbound, Outbound, numbered_buttons
 from bot.texts import Texts
 from storage.models import Conversation, Draft, Member, Unit
 from storage.repos import Repos
@@ -49,6 +49,11 @@ class Context:
         """Return one reply built from the catalogue sentence `key`."""
         return Outbound(text=self.texts(key, **values), buttons=buttons or [])
 
+    @property
+    def cancel_row(self) -> list[Button]:
+        """The row with the button that types huy."""
+        return [Button(label=self.texts("button_cancel"), value="huy")]
+
     def local(self, moment: datetime) -> datetime:
         """Return `moment` in the configured time zone."""
         return moment.astimezone(self.settings.schedule.zone())
@@ -59,11 +64,4 @@ def numbered(texts: Texts, labels: list[str]) -> tuple[str, list[list[Button]]]:
     lines = "\n".join(
         texts("option_line", number=index, label=label) for index, label in enumerate(labels, 1)
     )
-    buttons = [
-        [Button(label=f"{index}. {label}", value=str(index))]
-        for index, label in enumerate(labels, 1)
-    ]
-    return lines, buttons
-
-
-CANCEL_ROW = [Button(label="Hủy", value="huy")]
+    return lines, numbered_buttons(labels)

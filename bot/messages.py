@@ -74,3 +74,11 @@ class Outbound(BaseModel):
     document_path: str | None = None  # a file on disk (Telegram sends it; Zalo gets link_url)
     document_name: str | None = None
     link_url: str | None = None  # signed download link for channels without documents
+
+
+def numbered_buttons(labels: list[str]) -> list[list[Button]]:
+    """One button per label, '1. …', one per row; pressing it types the number."""
+    return [
+        [Button(label=f"{index}. {label}", value=str(index))]
+        for index, label in enumerate(labels, 1)
+    ]

@@ -11,9 +11,8 @@ async def cancel(ctx: Context) -> list[Outbound]:
     """Leave whatever flow is in progress (its saved data stays) and say so."""
     if ctx.conversation.idle:
         return [ctx.say("cancel_idle")]
-    in_form = ctx.conversation.flow == forms.FLOW and ctx.conversation.step == "answer"
-    command = forms.cancel_word(ctx)
+    command = forms.paused_form_word(ctx)
     ctx.conversation.reset()
-    if in_form:
-        return [ctx.say("form_cancelled", command=command)]
+    if command is not None:
+        return [ctx.say("form_cancelled", command=command.value)]
     return [ctx.say("cancel_done")]

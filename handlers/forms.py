@@ -9,50 +9,75 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.campaigns.model import FormKind, Late, QuestionKind
-from bot.context import CANCEL_ROW, Context, numbered
+from bot.campaigns.model import FormKind
+from bot.context import Context, numbered
 from bot.forms import catalogue, engine
+from bot.forms import submission_rules as rules
 from bot.forms.catalogue import Slot
-from bot.forms.deadlines import Window, window
 from bot.forms.engine import FormState, Input, Nav, Submit, Text, Upload
+from bot.forms.flow import (
+    FLOW,
+    MENUS,
+    Answering,
+    DraftInfo,
+    DraftOffer,
+    More,
+    PickForm,
+    PickWork,
+    Purpose,
+    StatusPick,
+    Step,
+    read_step,
+)
+from bot.forms.kinds import kind_of
 from bot.forms.render import lead, render
 from bot.messages import Button, InboundKind, Outbound
 from bot.parsers import parse_position, render_day
-from bot.words import NAVIGATION, Parsed
+from bot.words import NAVIGATION, Command, Parsed
 from storage.models import Draft, Submission
 
-FLOW = "form"
-PURPOSE_KINDS = {
-    "dangky": {FormKind.REGISTRATION},
-    "baocao": {FormKind.REPORT, FormKind.UPDATE},
-}
+__all__ = [
+    "FLOW",
+    "offer_status_pick",
+    "on_input",
+    "paused_form_word",
+    "start_registration",
+    "start_report",
+]
 
 
-def _window(ctx: Context, slot: Slot) -> Window:
-    refuse = slot.form.late is Late.REFUSE
-    return window(slot.opens_on, slot.form.due_on, refuse, ctx.now, ctx.settings.schedule.zone())
+def _enter(ctx: Context, step: Step) -> None:
+    """Move the conversation to `step` with its typed data."""
+    ctx.conversation.start(FLOW, step.step, step.data())
+
+
+def _draft_info(draft: Draft) -> DraftInfo:
+    return DraftInfo.model_validate(draft.state)
 
 
 async def start_registration(ctx: Context) -> list[Outbound]:
     """dangky: register a work (choose the form first when several are open)."""
-    return await _choose(ctx, "dangky")
+    return await _choose(ctx, Command.DANGKY)
 
 
 async def start_report(ctx: Context) -> list[Outbound]:
     """baocao: send a period report or a progress update."""
-    return await _choose(ctx, "baocao")
+    return await _choose(ctx, Command.BAOCAO)
 
 
-async def _choose(ctx: Context, purpose: str) -> list[Outbound]:
+async def _choose(ctx: Context, menu: Command) -> list[Outbound]:
     assert ctx.unit is not None
     campaigns = await catalogue.load_all(ctx.repos, ctx.campaign_revisions)
     today = ctx.local(ctx.now).date()
     current = [
         slot
-        for slot in catalogue.slots_for(campaigns, ctx.unit, PURPOSE_KINDS[purpose])
+        for slot in catalogue.slots_for(campaigns, ctx.unit, MENUS[menu])
         if slot.campaign.campaign.ends_on >= today
     ]
-    slots = [slot for slot in current if _window(ctx, slot).opened]
+    zone = ctx.settings.schedule.zone()
+    slots = [
+        slot for slot in current if rules.opening(slot, ctx.now, zone) is not rules.Opening.NOT_OPEN
+    ]
     if not slots:
         ctx.conversation.reset()
         if current:  # nothing open yet: say when the first one opens
@@ -62,12 +87,10 @@ async def _choose(ctx: Context, purpose: str) -> list[Outbound]:
                     "form_not_open", title=upcoming.form.title, date=render_day(upcoming.opens_on)
                 )
             ]
-        return [ctx.say(f"form_none_{purpose}", unit=ctx.unit.name)]
+        return [ctx.say(f"form_none_{menu.value}", unit=ctx.unit.name)]
     if len(slots) == 1:
-        return await _open(ctx, slots[0], purpose)
-    ctx.conversation.start(
-        FLOW, "pick_form", {"purpose": purpose, "choices": [[s.code, s.form.id] for s in slots]}
-    )
+        return await _open(ctx, slots[0])
+    _enter(ctx, PickForm(menu=menu, choices=[(s.code, s.form.id) for s in slots]))
     return [_pick_form_prompt(ctx, slots)]
 
 
@@ -77,26 +100,26 @@ def _pick_form_prompt(ctx: Context, slots: list[Slot]) -> Outbound:
         for s in slots
     ]
     lines, buttons = numbered(ctx.texts, labels)
-    return ctx.say("form_pick", buttons=[*buttons, CANCEL_ROW], lines=lines)
+    return ctx.say("form_pick", buttons=[*buttons, ctx.cancel_row], lines=lines)
 
 
-async def _open(ctx: Context, slot: Slot, purpose: str) -> list[Outbound]:
+async def _open(ctx: Context, slot: Slot) -> list[Outbound]:
     """Check the form's window and what the unit already sent, then begin or explain."""
     assert ctx.unit is not None
-    state = _window(ctx, slot)
-    if not state.opened:
+    opening = rules.opening(slot, ctx.now, ctx.settings.schedule.zone())
+    if opening is rules.Opening.NOT_OPEN:
         ctx.conversation.reset()
         return [ctx.say("form_not_open", title=slot.form.title, date=render_day(slot.opens_on))]
-    if state.refused:
+    if opening is rules.Opening.CLOSED:
         ctx.conversation.reset()
         return [ctx.say("form_closed", title=slot.form.title, date=render_day(slot.form.due_on))]
     if slot.form.kind is FormKind.UPDATE:
-        return await _pick_work(ctx, slot, purpose)
-    if not slot.form.multiple:
-        sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
-        if sent:
-            return _already_sent(ctx, slot, sent[0])
-    return await _begin(ctx, slot, purpose)
+        return await _pick_work(ctx, slot)
+    sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
+    previous = rules.already_sent(slot.form, sent)
+    if previous is not None:
+        return _already_sent(ctx, slot, previous)
+    return await _begin(ctx, slot, Purpose.of(slot.form.kind))
 
 
 def _already_sent(ctx: Context, slot: Slot, sent: Submission) -> list[Outbound]:
@@ -115,7 +138,7 @@ async def _work_name(ctx: Context, slot: Slot, work: int) -> str:
     return catalogue.work_title(sent.answers, slot.campaign.form(slot.form.about))
 
 
-async def _pick_work(ctx: Context, slot: Slot, purpose: str) -> list[Outbound]:
+async def _pick_work(ctx: Context, slot: Slot) -> list[Outbound]:
     assert ctx.unit is not None and slot.form.about is not None
     works = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.about)
     if not works:
@@ -123,24 +146,15 @@ async def _pick_work(ctx: Context, slot: Slot, purpose: str) -> list[Outbound]:
         return [ctx.say("form_no_works", unit=ctx.unit.name)]
     registration = slot.campaign.form(slot.form.about)
     labels = [catalogue.work_title(w.answers, registration) or f"#{w.id}" for w in works]
-    ctx.conversation.start(
-        FLOW,
-        "pick_work",
-        {
-            "campaign": slot.code,
-            "form": slot.form.id,
-            "purpose": purpose,
-            "choices": [w.id for w in works],
-        },
-    )
+    _enter(ctx, PickWork(campaign=slot.code, form=slot.form.id, choices=[w.id for w in works]))
     lines, buttons = numbered(ctx.texts, labels)
-    return [ctx.say("form_pick_work", buttons=[*buttons, CANCEL_ROW], lines=lines)]
+    return [ctx.say("form_pick_work", buttons=[*buttons, ctx.cancel_row], lines=lines)]
 
 
 async def _begin(
     ctx: Context,
     slot: Slot,
-    purpose: str,
+    purpose: Purpose,
     *,
     work: int | None = None,
     target: Submission | None = None,
@@ -149,25 +163,30 @@ async def _begin(
     assert ctx.member is not None
     key = catalogue.draft_key(slot, work=work, target=target.id if target else None)
     kept = await ctx.repos.drafts.get(ctx.member.id, key)
-    if kept is not None and FormState.model_validate(kept.state["engine"]).answered() > 0:
-        ctx.conversation.start(FLOW, "draft", {"draft": kept.id})
-        buttons = [[Button(label="1. Tiếp tục", value="1"), Button(label="2. Làm lại", value="2")]]
-        answered = FormState.model_validate(kept.state["engine"]).answered()
+    if kept is not None and _draft_info(kept).engine.answered() > 0:
+        _enter(ctx, DraftOffer(draft=kept.id))
+        buttons = [
+            [
+                Button(label=ctx.texts("button_continue"), value="1"),
+                Button(label=ctx.texts("button_restart"), value="2"),
+            ]
+        ]
+        answered = _draft_info(kept).engine.answered()
         return [
             ctx.say("form_draft_offer", buttons=buttons, title=slot.form.title, answered=answered)
         ]
     initial = FormState(answers=dict(target.answers)) if target else FormState()
     state, events = engine.start(slot.form, initial)
-    info = {
-        "campaign": slot.code,
-        "form": slot.form.id,
-        "purpose": purpose,
-        "work": work,
-        "target": target.id if target else None,
-        "engine": state.model_dump(mode="json"),
-    }
-    draft_id = await ctx.repos.drafts.save(ctx.member.id, key, info, ctx.now)
-    ctx.conversation.start(FLOW, "answer", {"draft": draft_id, "purpose": purpose})
+    info = DraftInfo(
+        campaign=slot.code,
+        form=slot.form.id,
+        purpose=purpose,
+        work=work,
+        target=target.id if target else None,
+        engine=state,
+    )
+    draft_id = await ctx.repos.drafts.save(ctx.member.id, key, info.stored(), ctx.now)
+    _enter(ctx, Answering(draft=draft_id, purpose=purpose))
     intro = await _intro(ctx, slot, work)
     return lead(intro.text, render(events, slot.form, ctx.texts))
 
@@ -185,151 +204,117 @@ async def _intro(ctx: Context, slot: Slot, work: int | None) -> Outbound:
 
 async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     """Take the next message of a form conversation, whatever step it is at."""
-    step = ctx.conversation.step
-    if step == "answer":
-        return await _answer(ctx, parsed)
+    step = read_step(ctx.conversation.step, ctx.conversation.data)
+    if step is None:  # a step this version does not know, or data it cannot read
+        ctx.conversation.reset()
+        return [ctx.say("unknown")]
+    if isinstance(step, Answering):
+        return await _answer(ctx, step, parsed)
     if parsed is not None and parsed.command in NAVIGATION:
-        return await _reprompt(ctx)
+        count = len(step.choices) if isinstance(step, PickForm | PickWork | StatusPick) else 2
+        return [ctx.say("form_pick_number", count=count)]
     text = ctx.inbound.text.strip()
-    if step == "pick_form":
-        return await _take_form(ctx, text)
-    if step == "pick_work":
-        return await _take_work(ctx, text)
-    if step == "draft":
-        return await _take_draft_choice(ctx, text)
-    if step == "more":
-        return await _take_more(ctx, text)
-    if step == "status_pick":
-        return await take_status_pick(ctx, text)
-    ctx.conversation.reset()
-    return [ctx.say("unknown")]
+    if isinstance(step, PickForm):
+        return await _take_form(ctx, step, text)
+    if isinstance(step, PickWork):
+        return await _take_work(ctx, step, text)
+    if isinstance(step, DraftOffer):
+        return await _take_draft_choice(ctx, step, text)
+    if isinstance(step, More):
+        return await _take_more(ctx, step, text)
+    assert isinstance(step, StatusPick)
+    return await _take_status_pick(ctx, step, text)
 
 
-async def _current_draft(ctx: Context) -> Draft | None:
+async def _draft(ctx: Context, draft_id: int) -> Draft | None:
     """The draft the conversation points at (usually loaded with the session already)."""
-    wanted = ctx.conversation.data.get("draft")
-    if ctx.draft is not None and ctx.draft.id == wanted:
+    if ctx.draft is not None and ctx.draft.id == draft_id:
         return ctx.draft
-    return await ctx.repos.drafts.by_id(int(wanted)) if wanted is not None else None
+    return await ctx.repos.drafts.by_id(draft_id)
 
 
-def _choice(text: str, count: int) -> int | None:
-    """A 0-based index from a typed number, or None."""
-    return parse_position(text, count)
+async def _slot(ctx: Context, code: str, form_id: str) -> Slot | None:
+    return await catalogue.find(ctx.repos, code, form_id, revisions=ctx.campaign_revisions)
 
 
-async def _reprompt(ctx: Context) -> list[Outbound]:
-    count = len(ctx.conversation.data.get("choices", [])) or 2
-    return [ctx.say("form_pick_number", count=count)]
+def _gone(ctx: Context) -> list[Outbound]:
+    ctx.conversation.reset()
+    return [ctx.say("form_gone")]
 
 
-async def _take_form(ctx: Context, text: str) -> list[Outbound]:
-    choices: list[list[str]] = ctx.conversation.data["choices"]
-    index = _choice(text, len(choices))
+async def _take_form(ctx: Context, step: PickForm, text: str) -> list[Outbound]:
+    index = parse_position(text, len(step.choices))
     if index is None:
-        return [ctx.say("form_pick_number", count=len(choices))]
-    code, form_id = choices[index]
-    slot = await catalogue.find(ctx.repos, code, form_id, revisions=ctx.campaign_revisions)
-    if slot is None:
-        ctx.conversation.reset()
-        return [ctx.say("form_gone")]
-    return await _open(ctx, slot, ctx.conversation.data["purpose"])
+        return [ctx.say("form_pick_number", count=len(step.choices))]
+    slot = await _slot(ctx, *step.choices[index])
+    return _gone(ctx) if slot is None else await _open(ctx, slot)
 
 
-async def _take_work(ctx: Context, text: str) -> list[Outbound]:
-    data = ctx.conversation.data
-    index = _choice(text, len(data["choices"]))
+async def _take_work(ctx: Context, step: PickWork, text: str) -> list[Outbound]:
+    index = parse_position(text, len(step.choices))
     if index is None:
-        return [ctx.say("form_pick_number", count=len(data["choices"]))]
-    slot = await catalogue.find(
-        ctx.repos, data["campaign"], data["form"], revisions=ctx.campaign_revisions
-    )
+        return [ctx.say("form_pick_number", count=len(step.choices))]
+    slot = await _slot(ctx, step.campaign, step.form)
     if slot is None:
-        ctx.conversation.reset()
-        return [ctx.say("form_gone")]
-    work = int(data["choices"][index])
-    if not slot.form.multiple:
-        assert ctx.unit is not None
-        sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
-        about_work = [s for s in sent if s.work_id == work]
-        if about_work:
-            return _already_sent(ctx, slot, about_work[0])
-    return await _begin(ctx, slot, data["purpose"], work=work)
+        return _gone(ctx)
+    assert ctx.unit is not None
+    work = step.choices[index]
+    sent = await ctx.repos.submissions.for_unit(ctx.unit.code, slot.code, slot.form.id)
+    previous = rules.already_sent(slot.form, sent, work)
+    if previous is not None:
+        return _already_sent(ctx, slot, previous)
+    return await _begin(ctx, slot, Purpose.UPDATE, work=work)
 
 
-async def _take_draft_choice(ctx: Context, text: str) -> list[Outbound]:
+async def _take_draft_choice(ctx: Context, step: DraftOffer, text: str) -> list[Outbound]:
     assert ctx.member is not None
-    index = _choice(text, 2)
-    draft = await _current_draft(ctx)
+    index = parse_position(text, 2)
+    draft = await _draft(ctx, step.draft)
     if draft is None:
-        ctx.conversation.reset()
-        return [ctx.say("form_gone")]
+        return _gone(ctx)
     if index is None:
         return [ctx.say("form_draft_choice")]
-    slot = await catalogue.find(
-        ctx.repos, draft.state["campaign"], draft.state["form"], revisions=ctx.campaign_revisions
-    )
+    info = _draft_info(draft)
+    slot = await _slot(ctx, info.campaign, info.form)
     if slot is None:
-        ctx.conversation.reset()
-        return [ctx.say("form_gone")]
+        return _gone(ctx)
     if index == 1:  # start again
         await ctx.repos.drafts.delete(draft.id)
         # An amendment starts again from what was sent, never as a new submission.
-        target_id = draft.state.get("target")
-        target = await ctx.repos.submissions.get(int(target_id)) if target_id else None
-        if target_id and target is None:
-            ctx.conversation.reset()
-            return [ctx.say("form_gone")]
-        return await _begin(
-            ctx, slot, draft.state["purpose"], work=draft.state.get("work"), target=target
-        )
-    ctx.conversation.start(FLOW, "answer", {"draft": draft.id, "purpose": draft.state["purpose"]})
+        target = await ctx.repos.submissions.get(info.target) if info.target else None
+        if info.target and target is None:
+            return _gone(ctx)
+        return await _begin(ctx, slot, info.purpose, work=info.work, target=target)
+    _enter(ctx, Answering(draft=draft.id, purpose=info.purpose))
     # The campaign may have been reloaded since: answers that no longer fit are asked again.
-    state, events = engine.reopen(slot.form, FormState.model_validate(draft.state["engine"]))
-    info = {**draft.state, "engine": state.model_dump(mode="json")}
-    await ctx.repos.drafts.save(ctx.member.id, draft.draft_key, info, ctx.now)
-    intro = await _intro(ctx, slot, draft.state.get("work"))
+    state, events = engine.reopen(slot.form, info.engine)
+    info.engine = state
+    await ctx.repos.drafts.save(ctx.member.id, draft.draft_key, info.stored(), ctx.now)
+    intro = await _intro(ctx, slot, info.work)
     return lead(intro.text, render(events, slot.form, ctx.texts))
 
 
-async def _take_more(ctx: Context, text: str) -> list[Outbound]:
-    index = _choice(text, 2)
+async def _take_more(ctx: Context, step: More, text: str) -> list[Outbound]:
+    index = parse_position(text, 2)
     if index is None:
         return [ctx.say("form_more_choice")]
     if index == 1:
         ctx.conversation.reset()
         return [ctx.say("form_finished")]
-    slot = await catalogue.find(
-        ctx.repos,
-        ctx.conversation.data["campaign"],
-        ctx.conversation.data["form"],
-        revisions=ctx.campaign_revisions,
-    )
-    if slot is None:
-        ctx.conversation.reset()
-        return [ctx.say("form_gone")]
-    return await _open(ctx, slot, ctx.conversation.data["purpose"])
+    slot = await _slot(ctx, step.campaign, step.form)
+    return _gone(ctx) if slot is None else await _open(ctx, slot)
 
 
-async def _answer(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
+async def _answer(ctx: Context, step: Answering, parsed: Parsed | None) -> list[Outbound]:
     assert ctx.member is not None
-    draft = await _current_draft(ctx)
-    slot = (
-        await catalogue.find(
-            ctx.repos,
-            draft.state["campaign"],
-            draft.state["form"],
-            revisions=ctx.campaign_revisions,
-        )
-        if draft
-        else None
-    )
-    if draft is None or slot is None:
-        ctx.conversation.reset()
-        return [ctx.say("form_gone")]
-    before = FormState.model_validate(draft.state["engine"])
+    draft = await _draft(ctx, step.draft)
+    info = _draft_info(draft) if draft else None
+    slot = await _slot(ctx, info.campaign, info.form) if info else None
+    if draft is None or info is None or slot is None:
+        return _gone(ctx)
+    before = info.engine
     asked = next((q for q in slot.form.questions if q.id == before.current), None)
-    takes_files = asked is not None and asked.kind in (QuestionKind.PHOTO, QuestionKind.FILE)
+    takes_files = asked is not None and kind_of(asked).takes_files
     if ctx.inbound.kind is InboundKind.UNSUPPORTED:  # a sticker, a voice note, a Zalo document
         return [ctx.say("form_file_unsupported" if takes_files else "text_only")]
     given = await _input(ctx, parsed, store=takes_files)
@@ -338,9 +323,9 @@ async def _answer(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     state, events = engine.step(slot.form, before, given, slot.period)
     submit = next((e for e in events if isinstance(e, Submit)), None)
     if submit is not None:
-        return await _submit(ctx, slot, draft, submit.answers)
-    info = {**draft.state, "engine": state.model_dump(mode="json")}
-    await ctx.repos.drafts.save(ctx.member.id, draft.draft_key, info, ctx.now)
+        return await _submit(ctx, slot, draft, info, submit.answers)
+    info.engine = state
+    await ctx.repos.drafts.save(ctx.member.id, draft.draft_key, info.stored(), ctx.now)
     return render(events, slot.form, ctx.texts)
 
 
@@ -373,24 +358,23 @@ async def _input(ctx: Context, parsed: Parsed | None, *, store: bool) -> Input |
 
 
 async def _submit(
-    ctx: Context, slot: Slot, draft: Draft, answers: dict[str, Any]
+    ctx: Context, slot: Slot, draft: Draft, info: DraftInfo, answers: dict[str, Any]
 ) -> list[Outbound]:
     """Store the answers as a new submission or a new version, and confirm with the deadline."""
     assert ctx.member is not None and ctx.unit is not None
-    state = _window(ctx, slot)
+    zone = ctx.settings.schedule.zone()
     due = render_day(slot.form.due_on)
-    target = draft.state.get("target")
-    what = await _what(ctx, slot, answers, draft.state.get("work"))
-    if target is not None:
+    what = await _what(ctx, slot, answers, info.work)
+    if info.target is not None:
         await ctx.repos.drafts.delete(draft.id)
         ctx.conversation.reset()
-        if state.late > 0:
+        if not rules.may_amend(slot, ctx.now, zone):
             return [ctx.say("form_amend_closed", date=due)]
-        current = await ctx.repos.submissions.get(int(target))
+        current = await ctx.repos.submissions.get(info.target)
         if current is not None and current.answers == answers:
             return [ctx.say("form_unchanged")]
         version = await ctx.repos.submissions.amend(
-            int(target), answers=answers, member_id=ctx.member.id, now=ctx.now, late_days=0
+            info.target, answers=answers, member_id=ctx.member.id, now=ctx.now, late_days=0
         )
         status = ctx.texts("form_status_on_time", due=due)
         return [
@@ -403,36 +387,36 @@ async def _submit(
                 status=status,
             )
         ]
-    if state.refused:
+    if rules.opening(slot, ctx.now, zone) is rules.Opening.CLOSED:
         ctx.conversation.reset()  # the draft stays: nothing typed is lost
         return [ctx.say("form_closed", title=slot.form.title, date=due)]
+    late = rules.late_days(slot, ctx.now, zone)
     await ctx.repos.submissions.create(
         campaign_code=slot.code,
         form_id=slot.form.id,
         unit_code=ctx.unit.code,
-        work_id=draft.state.get("work"),
+        work_id=info.work,
         answers=answers,
         member_id=ctx.member.id,
         now=ctx.now,
-        late_days=state.late,
+        late_days=late,
     )
     await ctx.repos.drafts.delete(draft.id)
     status = (
-        ctx.texts("form_status_late", days=state.late, due=due)
-        if state.late
+        ctx.texts("form_status_late", days=late, due=due)
+        if late
         else ctx.texts("form_status_on_time", due=due)
     )
     saved = ctx.say(
         "form_saved", title=slot.form.title, unit=ctx.unit.name, what=what, status=status
     )
     if slot.form.multiple and slot.form.kind is FormKind.REGISTRATION:
-        ctx.conversation.start(
-            FLOW,
-            "more",
-            {"campaign": slot.code, "form": slot.form.id, "purpose": draft.state["purpose"]},
-        )
+        _enter(ctx, More(campaign=slot.code, form=slot.form.id))
         buttons = [
-            [Button(label="1. Đăng ký thêm", value="1"), Button(label="2. Kết thúc", value="2")]
+            [
+                Button(label=ctx.texts("button_more"), value="1"),
+                Button(label=ctx.texts("button_finish"), value="2"),
+            ]
         ]
         return lead(saved.text, [ctx.say("form_more", buttons=buttons)])
     ctx.conversation.reset()
@@ -450,30 +434,29 @@ async def _what(ctx: Context, slot: Slot, answers: dict[str, Any], work: int | N
     return f' "{name}"' if name else ""
 
 
-async def take_status_pick(ctx: Context, text: str) -> list[Outbound]:
+def offer_status_pick(ctx: Context, choices: list[int]) -> None:
+    """After trangthai lists what was sent: the next number opens one of them."""
+    _enter(ctx, StatusPick(choices=choices))
+
+
+async def _take_status_pick(ctx: Context, step: StatusPick, text: str) -> list[Outbound]:
     """After trangthai: open a sent submission to amend it (before its deadline)."""
-    choices: list[int] = ctx.conversation.data.get("choices", [])
-    index = _choice(text, len(choices))
+    index = parse_position(text, len(step.choices))
     if index is None:
-        return [ctx.say("form_pick_number", count=len(choices))]
-    sent = await ctx.repos.submissions.get(int(choices[index]))
-    slot = (
-        await catalogue.find(
-            ctx.repos, sent.campaign_code, sent.form_id, revisions=ctx.campaign_revisions
-        )
-        if sent
-        else None
-    )
+        return [ctx.say("form_pick_number", count=len(step.choices))]
+    sent = await ctx.repos.submissions.get(step.choices[index])
+    slot = await _slot(ctx, sent.campaign_code, sent.form_id) if sent else None
     if sent is None or slot is None:
-        ctx.conversation.reset()
-        return [ctx.say("form_gone")]
-    if _window(ctx, slot).late > 0:
+        return _gone(ctx)
+    if not rules.may_amend(slot, ctx.now, ctx.settings.schedule.zone()):
         ctx.conversation.reset()
         return [ctx.say("form_amend_closed", date=render_day(slot.form.due_on))]
-    purpose = "dangky" if slot.form.kind is FormKind.REGISTRATION else "baocao"
-    return await _begin(ctx, slot, purpose, work=sent.work_id, target=sent)
+    return await _begin(ctx, slot, Purpose.AMEND, work=sent.work_id, target=sent)
 
 
-def cancel_word(ctx: Context) -> str:
-    """The command that resumes the paused form (for huy's reply)."""
-    return "baocao" if ctx.conversation.data.get("purpose") == "baocao" else "dangky"
+def paused_form_word(ctx: Context) -> Command | None:
+    """The command that comes back to the form being answered (None when none is)."""
+    step = read_step(ctx.conversation.step, ctx.conversation.data)
+    if ctx.conversation.flow != FLOW or not isinstance(step, Answering):
+        return None
+    return step.purpose.resume_word

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot import invites, roles
 from bot.choices import pick_option
-from bot.context import CANCEL_ROW, Context, numbered
+from bot.context import Context, numbered
 from bot.messages import Outbound
 from bot.org import unit_title
 from bot.parsers import parse_position
@@ -36,9 +36,9 @@ async def start(ctx: Context) -> list[Outbound]:
     if len(units) <= LIST_LIMIT:
         ctx.conversation.start(FLOW, "unit", {"choices": [u.code for u in units]})
         lines, buttons = numbered(ctx.texts, _labels(units))
-        return [ctx.say("moi_ask_unit_list", buttons=[*buttons, CANCEL_ROW], lines=lines)]
+        return [ctx.say("moi_ask_unit_list", buttons=[*buttons, ctx.cancel_row], lines=lines)]
     ctx.conversation.start(FLOW, "unit", {"choices": []})
-    return [ctx.say("moi_ask_unit_search", buttons=[CANCEL_ROW], example=units[0].code)]
+    return [ctx.say("moi_ask_unit_search", buttons=[ctx.cancel_row], example=units[0].code)]
 
 
 async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
@@ -77,15 +77,19 @@ async def _take_unit(ctx: Context) -> list[Outbound]:
     if len(matches) == 1:
         return _ask_role(ctx, matches[0])
     if not matches:
-        return [ctx.say("moi_unit_none", buttons=[CANCEL_ROW], example=example)]
+        return [ctx.say("moi_unit_none", buttons=[ctx.cancel_row], example=example)]
     if len(matches) > LIST_LIMIT:
         return [
-            ctx.say("moi_unit_too_many", buttons=[CANCEL_ROW], count=len(matches), example=example)
+            ctx.say(
+                "moi_unit_too_many", buttons=[ctx.cancel_row], count=len(matches), example=example
+            )
         ]
     ctx.conversation.data["choices"] = [u.code for u in matches]
     lines, buttons = numbered(ctx.texts, _labels(matches))
     return [
-        ctx.say("moi_unit_choices", buttons=[*buttons, CANCEL_ROW], count=len(matches), lines=lines)
+        ctx.say(
+            "moi_unit_choices", buttons=[*buttons, ctx.cancel_row], count=len(matches), lines=lines
+        )
     ]
 
 
@@ -105,7 +109,9 @@ def _ask_role(ctx: Context, unit: Unit) -> list[Outbound]:
     ctx.conversation.start(FLOW, "role", {"unit": unit.code})
     labels = [ctx.texts(f"moi_role_{role.value}") for role in _roles(ctx)]
     lines, buttons = numbered(ctx.texts, labels)
-    return [ctx.say("moi_ask_role", buttons=[*buttons, CANCEL_ROW], unit=unit.name, lines=lines)]
+    return [
+        ctx.say("moi_ask_role", buttons=[*buttons, ctx.cancel_row], unit=unit.name, lines=lines)
+    ]
 
 
 async def _take_role(ctx: Context) -> list[Outbound]:

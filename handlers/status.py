@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.campaigns.model import Campaign, FormKind, Late
-from bot.context import CANCEL_ROW, Context
+from bot.campaigns.model import Campaign, FormKind
+from bot.context import Context
 from bot.forms import catalogue
+from bot.forms import submission_rules as rules
 from bot.forms.catalogue import Slot
-from bot.forms.deadlines import days_left
+from bot.forms.flow import DraftInfo
 from bot.messages import Button, Outbound
 from bot.parsers import render_day
 from handlers import forms
@@ -14,14 +15,8 @@ from storage.models import Role, Submission
 
 
 def _left(ctx: Context, slot: Slot) -> str:
-    left = days_left(slot.form.due_on, ctx.now, ctx.settings.schedule.zone())
-    if left > 0:
-        return ctx.texts("status_left", days=left)
-    if left == 0:
-        return ctx.texts("status_today")
-    if slot.form.late is Late.REFUSE:
-        return ctx.texts("status_closed")
-    return ctx.texts("status_overdue", days=-left)
+    due = rules.due(slot, ctx.now, ctx.settings.schedule.zone())
+    return ctx.texts(f"status_{due.standing.value}", days=due.days)
 
 
 async def show_status(ctx: Context) -> list[Outbound]:
@@ -63,7 +58,7 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
         if sent and (slot.form.multiple is False or slot.form.kind is not FormKind.REGISTRATION):
             continue
         kept = drafts.get(catalogue.draft_key(slot))
-        draft = len(kept.state["engine"]["answers"]) if kept else 0
+        draft = len(DraftInfo.model_validate(kept.state).engine.answers) if kept else 0
         if draft:
             lines.append(
                 ctx.texts("status_draft", form=slot.form.title, answered=draft, command=_word(slot))
@@ -89,9 +84,9 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
                 )
     messages = [Outbound(text="\n".join(lines))]
     if choices:
-        ctx.conversation.start(forms.FLOW, "status_pick", {"choices": choices})
+        forms.offer_status_pick(ctx, choices)
         buttons = [[Button(label=str(n), value=str(n)) for n in range(1, min(len(choices), 8) + 1)]]
-        messages.append(ctx.say("status_pick", buttons=[*buttons, CANCEL_ROW]))
+        messages.append(ctx.say("status_pick", buttons=[*buttons, ctx.cancel_row]))
     return messages
 
 

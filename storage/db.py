@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from storage.connection import LoopConnection
@@ -73,6 +74,8 @@ class Database:
         self.path = str(path)
         self._conn: LoopConnection | None = None
         self._lock = asyncio.Lock()
+        # Derived from this database's rows (parsed campaigns), shared by its transactions.
+        self.memo: dict[str, Any] = {}
 
     async def open(self, *, read_only: bool = False) -> None:
         """Connect and set the pragmas every connection needs (read-only: write nothing at all)."""
@@ -166,7 +169,7 @@ class Database:
         async with self._lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Repos(self.conn)
+                yield Repos(self.conn, self.memo)
                 await self.conn.execute("COMMIT")
             except BaseException:
                 await self._rollback()
@@ -186,7 +189,7 @@ class Database:
         async with self._lock:
             await self.conn.execute("BEGIN")
             try:
-                yield Repos(self.conn)
+                yield Repos(self.conn, self.memo)
             finally:
                 if self.conn.in_transaction:
                     await self.conn.execute("COMMIT")

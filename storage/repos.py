@@ -700,9 +700,14 @@ class AttachmentRepo(_Repo):
 
 
 class Repos:
-    """Every repository, sharing one connection inside one transaction."""
+    """Every repository, sharing one connection inside one transaction.
 
-    def __init__(self, conn: LoopConnection) -> None:
+    `memo` belongs to the database, not to the process: what is derived from its rows (parsed
+    campaign definitions) is kept there, so two databases in one process never mix.
+    """
+
+    def __init__(self, conn: LoopConnection, memo: dict[str, Any] | None = None) -> None:
+        self.memo: dict[str, Any] = memo if memo is not None else {}
         self.units = UnitRepo(conn)
         self.members = MemberRepo(conn)
         self.invites = InviteRepo(conn)

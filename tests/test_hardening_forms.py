@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from bot import admin
 from bot.campaigns import check_text
 from bot.campaigns.loader import load_file
-from bot.campaigns.model import STORED_DEFINITION, Campaign, Question, QuestionKind
+from bot.campaigns.model import STORED_DEFINITION, Campaign, Question
 from bot.forms import engine
 from bot.forms.engine import Ask, FormState, Nav, Notice, Refused, Submit, Summary, Text
-from bot.forms.kinds import Accepted, Refusal, kind_of, still_fits
+from bot.forms.kinds import Accepted, QuestionKind, Refusal, kind_of, still_fits
 from bot.forms.render import label_of, show_value
 from bot.parsers import parse_choice, parse_int, parse_money, parse_number, parse_position
 from bot.parsers.patterns import check_pattern, fullmatch, translate
@@ -251,7 +251,9 @@ def test_no_numeral_breaks_a_kind(typed: str, index: int) -> None:
     outcome = kind_of(asked).parse(typed, asked, PERIOD)
     if isinstance(outcome, Accepted):
         assert still_fits(outcome.value, asked) == outcome
-        kind_of(asked).render(outcome.value, asked)  # rendering never hits the 4,300-digit limit
+        kind_of(asked).render(
+            outcome.value, asked, VI
+        )  # rendering never hits the 4,300-digit limit
     else:
         VI(outcome.key, **outcome.values)
     position = parse_position(typed, 10)

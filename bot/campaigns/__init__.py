@@ -7,11 +7,10 @@ from bot.campaigns.model import (
     Form,
     FormKind,
     Late,
-    Precision,
     Question,
-    QuestionKind,
     ShowIf,
 )
+from bot.forms.kinds import Precision, QuestionKind
 
 __all__ = [
     "Campaign",

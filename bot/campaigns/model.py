@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.forms.kinds import KINDS, YESNO_VALUES, Precision, QuestionKind, kinds_taking
 from bot.parsers.patterns import check_pattern
 from bot.parsers.patterns import fullmatch as pattern_fullmatch
 from bot.words import fold
@@ -55,22 +56,6 @@ def refuse(vi: str, en: str) -> PydanticCustomError:
     return PydanticCustomError(RULE_ERROR, "{vi} / {en}", {"vi": vi, "en": en})
 
 
-class QuestionKind(StrEnum):
-    """What a question accepts (campaign-format.md, "Question kinds")."""
-
-    TEXT = "text"
-    LONGTEXT = "longtext"
-    INTEGER = "integer"
-    NUMBER = "number"
-    MONEY = "money"
-    DATE = "date"
-    CHOICE = "choice"
-    MULTICHOICE = "multichoice"
-    YESNO = "yesno"
-    PHOTO = "photo"
-    FILE = "file"
-
-
 class FormKind(StrEnum):
     """Registration of a work, a period report, or progress of a registered work."""
 
@@ -86,21 +71,7 @@ class Late(StrEnum):
     REFUSE = "refuse"
 
 
-class Precision(StrEnum):
-    """How precise a `date` answer must be."""
-
-    DAY = "day"
-    MONTH = "month"
-
-
-TEXT_KINDS: Final = frozenset({QuestionKind.TEXT, QuestionKind.LONGTEXT})
-NUMBER_KINDS: Final = frozenset({QuestionKind.INTEGER, QuestionKind.NUMBER, QuestionKind.MONEY})
-OPTION_KINDS: Final = frozenset({QuestionKind.CHOICE, QuestionKind.MULTICHOICE})
-BOUNDED_KINDS: Final = NUMBER_KINDS | {QuestionKind.DATE}
-DEFAULT_MAX_LENGTH: Final = {QuestionKind.TEXT: 300, QuestionKind.LONGTEXT: 2000}
 DEFAULT_REMINDERS: Final = ("-7d", "-3d", "-1d", "0d", "+1d")
-# Folded spellings a `show_if` may use for a yes/no answer, and the answer each one means.
-YESNO_VALUES: Final = {"co": True, "true": True, "khong": False, "false": False}
 
 _REMINDER = re.compile(r"^([+-]?)(\d{1,3})([dh])$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -268,7 +239,8 @@ class Question(_Strict):
         return kind if isinstance(kind, QuestionKind) else None
 
     @staticmethod
-    def _only_for(key: str, kinds: frozenset[QuestionKind], kind: QuestionKind) -> NoReturn:
+    def _only_for(key: str, kind: QuestionKind) -> NoReturn:
+        kinds = kinds_taking(key)
         raise refuse(
             f"khóa {key} chỉ dùng cho câu hỏi loại {_kinds(kinds)}, không dùng cho {kind}",
             f"{key} is only for {_kinds(kinds)} questions, not {kind}",
@@ -280,9 +252,9 @@ class Question(_Strict):
         kind = cls._kind(info)
         if kind is None:
             return value
-        if kind not in OPTION_KINDS:
+        if not KINDS[kind].takes("options"):
             if value is not None:
-                cls._only_for("options", OPTION_KINDS, kind)
+                cls._only_for("options", kind)
             return value
         if not value:
             raise refuse(
@@ -306,14 +278,15 @@ class Question(_Strict):
         kind = cls._kind(info)
         if value is None or kind is None:
             return value
-        if kind not in BOUNDED_KINDS:
-            hint_vi = " (với chữ dùng min_length, max_length)" if kind in TEXT_KINDS else ""
-            hint_en = " (for text use min_length, max_length)" if kind in TEXT_KINDS else ""
+        if not KINDS[kind].takes(key):
+            texts = KINDS[kind].takes("max_length")
+            hint_vi = " (với chữ dùng min_length, max_length)" if texts else ""
+            hint_en = " (for text use min_length, max_length)" if texts else ""
             raise refuse(
                 f"khóa {key} chỉ dùng cho câu hỏi số hoặc ngày, không dùng cho {kind}{hint_vi}",
                 f"{key} is only for number and date questions, not {kind}{hint_en}",
             )
-        bound = _date_bound(value) if kind is QuestionKind.DATE else _number_bound(value)
+        bound = _date_bound(value) if KINDS[kind].takes("precision") else _number_bound(value)
         # `min` passed this same check under the same kind, so both are dates or both numbers.
         low = info.data.get("min") if key == "max" else None
         if low is not None and low > bound:
@@ -324,8 +297,8 @@ class Question(_Strict):
     @classmethod
     def _max_length(cls, value: int | None, info: ValidationInfo) -> int | None:
         kind = cls._kind(info)
-        if value is not None and kind is not None and kind not in TEXT_KINDS:
-            cls._only_for("max_length", TEXT_KINDS, kind)
+        if value is not None and kind is not None and not KINDS[kind].takes("max_length"):
+            cls._only_for("max_length", kind)
         return value
 
     @field_validator("min_length")
@@ -334,16 +307,16 @@ class Question(_Strict):
         kind = cls._kind(info)
         if value is None or kind is None:
             return value
-        if kind not in TEXT_KINDS:
-            cls._only_for("min_length", TEXT_KINDS, kind)
+        if not KINDS[kind].takes("min_length"):
+            cls._only_for("min_length", kind)
         if "max_length" not in info.data:
             return value  # max_length itself was refused
         high = info.data["max_length"]
-        if high is None and value > DEFAULT_MAX_LENGTH[kind]:
+        default = KINDS[kind].default_max_length
+        if high is None and default is not None and value > default:
             raise refuse(
-                f"min_length ({value}) lớn hơn độ dài tối đa mặc định ({DEFAULT_MAX_LENGTH[kind]})",
-                f"min_length ({value}) is greater than the default max_length "
-                f"({DEFAULT_MAX_LENGTH[kind]})",
+                f"min_length ({value}) lớn hơn độ dài tối đa mặc định ({default})",
+                f"min_length ({value}) is greater than the default max_length ({default})",
             )
         if high is not None and value > high:
             raise _min_above_max("min_length", value, "max_length", high)
@@ -355,8 +328,8 @@ class Question(_Strict):
         kind = cls._kind(info)
         if value is None or kind is None:
             return value
-        if kind not in TEXT_KINDS:
-            cls._only_for("pattern", TEXT_KINDS, kind)
+        if not KINDS[kind].takes("pattern"):
+            cls._only_for("pattern", kind)
         problem = check_pattern(value)
         # A definition read back from the database was checked when it was loaded; one stored
         # before patterns ran on RE2 must not stop the bot (its pattern is then not applied).
@@ -378,8 +351,8 @@ class Question(_Strict):
     @classmethod
     def _unit(cls, value: str | None, info: ValidationInfo) -> str | None:
         kind = cls._kind(info)
-        if value is not None and kind is not None and kind not in NUMBER_KINDS:
-            cls._only_for("unit", NUMBER_KINDS, kind)
+        if value is not None and kind is not None and not KINDS[kind].takes("unit"):
+            cls._only_for("unit", kind)
         return value
 
     @field_validator("precision")
@@ -387,8 +360,8 @@ class Question(_Strict):
     def _precision(cls, value: Precision, info: ValidationInfo) -> Precision:
         # Runs only when the key is written: `precision = "day"` on money is refused too.
         kind = cls._kind(info)
-        if kind is not None and kind is not QuestionKind.DATE:
-            cls._only_for("precision", frozenset({QuestionKind.DATE}), kind)
+        if kind is not None and not KINDS[kind].takes("precision"):
+            cls._only_for("precision", kind)
         return value
 
     @model_serializer(mode="wrap")
@@ -396,7 +369,7 @@ class Question(_Strict):
         # The default precision is not written for other kinds, so that a dump validates again
         # (the key is refused on them when present).
         data: dict[str, Any] = handler(self)
-        if self.kind is not QuestionKind.DATE:
+        if not KINDS[self.kind].takes("precision"):
             data.pop("precision", None)
         return data
 
@@ -404,7 +377,7 @@ class Question(_Strict):
         """Return max_length, else 300 for text and 2000 for longtext; None for other kinds."""
         if self.max_length is not None:
             return self.max_length
-        return DEFAULT_MAX_LENGTH.get(self.kind)
+        return KINDS[self.kind].default_max_length
 
     def matches_pattern(self, text: str) -> bool:
         """Return whether text satisfies `pattern` in full (always true without a pattern)."""

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.campaigns.model import OPTION_KINDS, YESNO_VALUES, FormKind, QuestionKind, quoted
-from bot.words import fold
+from bot.campaigns.model import FormKind, quoted
+from bot.forms.kinds import KINDS, QuestionKind
 
 Loc = tuple[str | int, ...]
 
@@ -212,7 +212,10 @@ def _show_if_issues(
         ]
     target = earlier[target_id][1]
     kind = _str(target, "kind")
-    if kind in (QuestionKind.PHOTO, QuestionKind.FILE):
+    handler = KINDS.get(QuestionKind(kind)) if kind in set(QuestionKind) else None
+    if handler is None:
+        return []  # the target's own problem, reported by pydantic
+    if not handler.can_be_condition:
         return [
             Issue(
                 (*at, "question"),
@@ -228,30 +231,8 @@ def _show_if_issues(
     if isinstance(any_of, list):
         values += [((*at, "any_of", i), v) for i, v in enumerate(any_of) if isinstance(v, str)]
     issues: list[Issue] = []
-    if kind in OPTION_KINDS:
-        options = target.get("options")
-        if not isinstance(options, list):
-            return []  # the target's own problem, reported by pydantic
-        folded = {fold(o) for o in options if isinstance(o, str)}
-        listed = "; ".join(o for o in options if isinstance(o, str))
-        for loc, value in values:
-            if fold(value) not in folded:
-                issues.append(
-                    Issue(
-                        loc,
-                        f"{quoted(value)} không phải lựa chọn của câu {quoted(target_id)} "
-                        f"({listed})",
-                        f"{quoted(value)} is not an option of {quoted(target_id)} ({listed})",
-                    )
-                )
-    elif kind == QuestionKind.YESNO:
-        for loc, value in values:
-            if fold(value) not in YESNO_VALUES:
-                issues.append(
-                    Issue(
-                        loc,
-                        f'câu {quoted(target_id)} là có/không: ghi "có" hoặc "không"',
-                        f'{quoted(target_id)} is a yes/no question: write "có" or "không"',
-                    )
-                )
+    for loc, value in values:
+        problem = handler.condition_problem(target, value)
+        if problem is not None:
+            issues.append(Issue(loc, *problem))
     return issues

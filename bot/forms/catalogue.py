@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,9 +11,9 @@ from bot.campaigns.model import STORED_DEFINITION, Campaign, Form, FormKind
 from storage.models import Unit
 from storage.repos import Repos
 
-# Parsed definitions by code, with the revision they were parsed at: a reload bumps the
-# revision, so a stale entry is never used.
-_PARSED: dict[str, tuple[int, Campaign]] = {}
+# The key of the parsed definitions in the database's memo: by code, with the revision they
+# were parsed at (a reload bumps the revision, so a stale entry is never used).
+_MEMO_KEY = "catalogue.parsed"
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,16 @@ async def load_all(repos: Repos, revisions: dict[str, int] | None = None) -> lis
     With `revisions` (code -> revision, read with the session) the cache answers without a query
     whenever it is current.
     """
+    parsed: dict[str, tuple[int, Campaign]] = repos.memo.setdefault(_MEMO_KEY, {})
     if revisions is None or any(
-        _PARSED.get(code, (0,))[0] != rev for code, rev in revisions.items()
+        parsed.get(code, (0,))[0] != rev for code, rev in revisions.items()
     ):
         stored = await repos.campaigns.all()
         for item in stored:
-            if _PARSED.get(item.code, (0,))[0] != item.revision:
-                _PARSED[item.code] = (item.revision, _parse(item.definition))
+            if parsed.get(item.code, (0,))[0] != item.revision:
+                parsed[item.code] = (item.revision, _parse(item.definition))
         revisions = {item.code: item.revision for item in stored}
-    campaigns = [_PARSED[code][1] for code in revisions]
+    campaigns = [parsed[code][1] for code in revisions]
     campaigns.sort(key=lambda c: (c.campaign.starts_on, c.campaign.code))
     return campaigns
 
@@ -79,7 +81,7 @@ def in_scope(campaign: Campaign, unit: Unit) -> bool:
 
 
 def slots_for(
-    campaigns: list[Campaign], unit: Unit, kinds: set[FormKind] | None = None
+    campaigns: list[Campaign], unit: Unit, kinds: Collection[FormKind] | None = None
 ) -> list[Slot]:
     """Return the forms this unit submits (by scope and level), in file order."""
     return [

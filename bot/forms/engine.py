@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.campaigns.model import Form, Question, QuestionKind
+from bot.campaigns.model import Form, Question
 from bot.forms.kinds import Accepted, Refusal, kind_of, still_fits
 from bot.parsers import parse_position
 from bot.words import Command
@@ -226,8 +226,6 @@ def step(
         return state, [Notice("form_at_summary"), _summary(form, state)]
     if isinstance(given, Upload):
         return state, _upload(form, state, given, current, questions)
-    if current.kind is QuestionKind.PHOTO:
-        return state, [Refused(current, Refusal("form_photo_expected")), *_reask(form, state)]
     outcome = kind_of(current).parse(given.text, current, period)
     if isinstance(outcome, Refusal):
         return state, [Refused(current, outcome), *_reask(form, state)]
@@ -253,7 +251,7 @@ def _navigate(
     # gui / xong
     if current is None:
         return _submit(form, state)
-    if current.kind is QuestionKind.PHOTO:
+    if kind_of(current).collects_photos:
         photos = state.answers.get(current.id) or []
         if not photos and current.required:
             return [Refused(current, Refusal("form_photo_required")), *_reask(form, state)]
@@ -297,11 +295,12 @@ def _submit(form: Form, state: FormState) -> list[Event]:
 def _upload(
     form: Form, state: FormState, upload: Upload, current: Question, questions: list[Question]
 ) -> list[Event]:
-    if current.kind is QuestionKind.PHOTO and upload.is_photo:
+    kind = kind_of(current)
+    if kind.collects_photos and upload.is_photo:
         photos = [*(state.answers.get(current.id) or []), upload.attachment_id]
         state.answers[current.id] = photos
         return [PhotoAdded(current, len(photos))]
-    if current.kind is QuestionKind.FILE:
+    if kind.takes_files and not kind.collects_photos:
         state.answers[current.id] = {"attachment": upload.attachment_id}
         return _advance(form, state)
     return [Refused(current, Refusal("form_text_expected")), *_reask(form, state)]

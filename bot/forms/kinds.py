@@ -1,19 +1,58 @@
-"""One small class per question kind: read what a person typed, and show a stored value."""
+"""Every question kind in one place: one class each, in the KINDS registry.
+
+A kind says which campaign keys it takes (checked when a campaign is loaded), how to read what
+a person typed, how to show a stored answer, whether a stored answer still fits a changed
+question, how to hint at an answer, which buttons to offer, whether it takes files, and what a
+`show_if` may compare it with. Nothing else in the code asks "which kind is this?".
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from bot import parsers
-from bot.campaigns.model import Precision, Question, QuestionKind
+from bot.messages import Button, numbered_buttons
+from bot.texts import Texts
 from bot.words import fold
 
+if TYPE_CHECKING:  # the campaign model imports this registry to check its keys
+    from bot.campaigns.model import Question
+
 URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+class QuestionKind(StrEnum):
+    """What a question accepts (campaign-format.md, "Question kinds")."""
+
+    TEXT = "text"
+    LONGTEXT = "longtext"
+    INTEGER = "integer"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    CHOICE = "choice"
+    MULTICHOICE = "multichoice"
+    YESNO = "yesno"
+    PHOTO = "photo"
+    FILE = "file"
+
+
+class Precision(StrEnum):
+    """How precise a `date` answer must be."""
+
+    DAY = "day"
+    MONTH = "month"
+
+
+# Folded spellings a `show_if` may use for a yes/no answer, and the answer each one means.
+YESNO_VALUES = {"co": True, "true": True, "khong": False, "false": False}
 
 
 @dataclass(frozen=True)
@@ -38,13 +77,25 @@ class Kind:
     """Base of the question kinds: text in, stored value out, and back to text."""
 
     kind: ClassVar[QuestionKind]
-    hint: ClassVar[str] = ""  # catalogue key of the "how to answer" line
+    # The optional campaign keys this kind takes (options, min/max, lengths, pattern, unit…).
+    keys: ClassVar[frozenset[str]] = frozenset()
+    default_max_length: ClassVar[int | None] = None
+    hint_key: ClassVar[str] = ""  # catalogue key of the "how to answer" line
+    takes_files: ClassVar[bool] = False  # a photo or document is an answer here
+    collects_photos: ClassVar[bool] = False  # several photos, then "xong"
+    can_be_condition: ClassVar[bool] = True  # a later show_if may depend on the answer
+    # A campaign's own help line already shows how to answer (amounts are written many ways).
+    help_replaces_hint: ClassVar[bool] = False
+
+    def takes(self, key: str) -> bool:
+        """True when a campaign may write `key` on a question of this kind."""
+        return key in self.keys
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Read `text` as an answer to `question`."""
         raise NotImplementedError
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """Show a stored value the way the bot writes it."""
         return str(value)
 
@@ -55,6 +106,22 @@ class Kind:
         question changed so that the answer no longer fits and must be asked again.
         """
         raise NotImplementedError
+
+    def hint(self, question: Question) -> str:
+        """The catalogue key of the line that shows how to answer ('' for none)."""
+        return self.hint_key
+
+    def listed(self, question: Question) -> list[str]:
+        """Labels shown as a numbered list under the question (options)."""
+        return []
+
+    def buttons(self, question: Question, texts: Texts) -> list[list[Button]]:
+        """Rows of answer buttons (Telegram); typing the value means the same."""
+        return []
+
+    def condition_problem(self, question: dict[str, Any], value: str) -> tuple[str, str] | None:
+        """Why a show_if may not compare this question's answer with `value` (vi, en), or None."""
+        return None
 
 
 def _bounds(value: Decimal, question: Question, shown: str) -> Refusal | None:
@@ -77,7 +144,8 @@ class TextKind(Kind):
     """Free text on one line (up to 300 characters by default)."""
 
     kind = QuestionKind.TEXT
-    hint = ""
+    keys = frozenset({"max_length", "min_length", "pattern", "error"})
+    default_max_length = 300
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Accept any printable text within the length bounds and the pattern."""
@@ -107,6 +175,7 @@ class LongTextKind(TextKind):
     """Free text, several lines allowed (up to 2,000 characters by default)."""
 
     kind = QuestionKind.LONGTEXT
+    default_max_length = 2000
 
 
 # Text answers never read the campaign period (only dates do).
@@ -138,6 +207,7 @@ class _NumericKind(Kind):
     """Numbers of any sort: read, check against min/max, store, and show with the unit."""
 
     refusal: ClassVar[str]
+    keys = frozenset({"min", "max", "unit"})
 
     def read(self, text: str) -> Decimal | None:
         """Parse the typed text into a number (None when it is not one)."""
@@ -158,7 +228,7 @@ class _NumericKind(Kind):
             return Refusal(self.refusal)
         return _bounds(number, question, self.show(number)) or Accepted(self.store(number))
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'1.200 hộ', '402,4 m'."""
         shown = self.show(Decimal(str(value)))
         return f"{shown} {question.unit}" if question.unit else shown
@@ -190,7 +260,7 @@ class IntegerKind(_NumericKind):
     """Whole numbers: 12, 1.200, 1 200."""
 
     kind = QuestionKind.INTEGER
-    hint = "hint_integer"
+    hint_key = "hint_integer"
     refusal = "form_bad_integer"
 
     def read(self, text: str) -> Decimal | None:
@@ -214,7 +284,7 @@ class NumberKind(_NumericKind):
     """Decimals with a comma: 3,5; 1.200,5. Stored as a string with a dot, e.g. "3.5"."""
 
     kind = QuestionKind.NUMBER
-    hint = "hint_number"
+    hint_key = "hint_number"
     refusal = "form_bad_number"
 
     def read(self, text: str) -> Decimal | None:
@@ -251,7 +321,8 @@ class MoneyKind(_NumericKind):
     """Amounts in đồng: 45 triệu, 1,2 tỷ, 120.000.000 đồng, không."""
 
     kind = QuestionKind.MONEY
-    hint = "hint_money"
+    hint_key = "hint_money"
+    help_replaces_hint = True
     refusal = "form_bad_money"
 
     def read(self, text: str) -> Decimal | None:
@@ -270,7 +341,7 @@ class MoneyKind(_NumericKind):
         """'45.000.000 đồng' (exact, for refusals)."""
         return parsers.render_money(int(number))
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'45 triệu đồng' (or the exact amount when it is not round)."""
         return parsers.render_money_short(int(value))
 
@@ -279,7 +350,12 @@ class DateKind(Kind):
     """Day-first dates; month precision also takes 'tháng 11/2023'. Stored as ISO text."""
 
     kind = QuestionKind.DATE
-    hint = "hint_date"
+    hint_key = "hint_date"
+    keys = frozenset({"min", "max", "precision"})
+
+    def hint(self, question: Question) -> str:
+        """A month question shows a month as its example."""
+        return "hint_month" if question.precision is Precision.MONTH else self.hint_key
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Read a date (year inferred from the campaign period) within the bounds."""
@@ -301,7 +377,7 @@ class DateKind(Kind):
             )
         return Accepted(store_date(parsed))
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'30/11/2023' or 'tháng 11/2023'."""
         return parsers.render_date(load_date(str(value)))
 
@@ -349,7 +425,20 @@ class ChoiceKind(Kind):
     """One option, by number or by the start of its text."""
 
     kind = QuestionKind.CHOICE
-    hint = "hint_choice"
+    hint_key = "hint_choice"
+    keys = frozenset({"options"})
+
+    def listed(self, question: Question) -> list[str]:
+        """The options, numbered."""
+        return list(question.options or [])
+
+    def buttons(self, question: Question, texts: Texts) -> list[list[Button]]:
+        """One button per option."""
+        return numbered_buttons(self.listed(question))
+
+    def condition_problem(self, question: dict[str, Any], value: str) -> tuple[str, str] | None:
+        """A show_if must name one of the options."""
+        return _option_condition(question, value)
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Return the chosen option's text."""
@@ -377,7 +466,16 @@ class MultiChoiceKind(Kind):
     """Several options: '1,3', '1 3', or texts separated by commas."""
 
     kind = QuestionKind.MULTICHOICE
-    hint = "hint_multichoice"
+    hint_key = "hint_multichoice"
+    keys = frozenset({"options"})
+
+    def listed(self, question: Question) -> list[str]:
+        """The options, numbered (typed as "1,3": no buttons, several may be chosen)."""
+        return list(question.options or [])
+
+    def condition_problem(self, question: dict[str, Any], value: str) -> tuple[str, str] | None:
+        """A show_if must name one of the options."""
+        return _option_condition(question, value)
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Return the chosen options' texts, in the form's order."""
@@ -397,7 +495,7 @@ class MultiChoiceKind(Kind):
             return None
         return Accepted([options[i] for i in sorted({i for i in indexes if i is not None})])
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'An sinh xã hội; Điện chiếu sáng'."""
         return "; ".join(str(v) for v in value)
 
@@ -406,7 +504,26 @@ class YesNoKind(Kind):
     """có / không and their many spellings."""
 
     kind = QuestionKind.YESNO
-    hint = "hint_yesno"
+    hint_key = "hint_yesno"
+
+    def buttons(self, question: Question, texts: Texts) -> list[list[Button]]:
+        """Có / Không."""
+        return [
+            [
+                Button(label=texts("button_yes"), value="có"),
+                Button(label=texts("button_no"), value="không"),
+            ]
+        ]
+
+    def condition_problem(self, question: dict[str, Any], value: str) -> tuple[str, str] | None:
+        """A show_if on a yes/no question says "có" or "không"."""
+        if fold(value) in YESNO_VALUES:
+            return None
+        target = _quoted(question.get("id"))
+        return (
+            f'câu {target} là có/không: ghi "có" hoặc "không"',
+            f'{target} is a yes/no question: write "có" or "không"',
+        )
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Return True or False."""
@@ -417,7 +534,7 @@ class YesNoKind(Kind):
         """True or False."""
         return Accepted(value) if isinstance(value, bool) else None
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'Có' or 'Không'."""
         return parsers.render_yesno(bool(value))
 
@@ -426,15 +543,18 @@ class PhotoKind(Kind):
     """One or more photos, then 'xong'. Stored as a list of attachment ids."""
 
     kind = QuestionKind.PHOTO
-    hint = "hint_photo"
+    hint_key = "hint_photo"
+    takes_files = True
+    collects_photos = True
+    can_be_condition = False
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Typed text is not a photo."""
         return Refusal("form_photo_expected")
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'2 ảnh'."""
-        return f"{len(value)} ảnh" if value else "không có ảnh"
+        return texts("value_photos", count=len(value)) if value else texts("value_no_photo")
 
     def check(self, value: Any, question: Question) -> Accepted | None:
         """A non-empty list of attachment ids."""
@@ -447,7 +567,9 @@ class FileKind(Kind):
     """One document (Telegram), or a photo or a link where documents cannot be sent (Zalo)."""
 
     kind = QuestionKind.FILE
-    hint = "hint_file"
+    hint_key = "hint_file"
+    takes_files = True
+    can_be_condition = False
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """A typed link stands in for a file."""
@@ -456,11 +578,11 @@ class FileKind(Kind):
             return Accepted({"link": match.group(0)})
         return Refusal("form_file_expected")
 
-    def render(self, value: Any, question: Question) -> str:
+    def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'1 tệp' or the link."""
         if isinstance(value, dict) and "link" in value:
             return str(value["link"])
-        return "1 tệp"
+        return texts("value_file")
 
     def check(self, value: Any, question: Question) -> Accepted | None:
         """An attachment id or a link, as parse and an upload store them."""
@@ -495,6 +617,31 @@ KINDS: dict[QuestionKind, Kind] = {
 def kind_of(question: Question) -> Kind:
     """Return the kind object for a question."""
     return KINDS[question.kind]
+
+
+def kinds_taking(key: str) -> frozenset[QuestionKind]:
+    """The kinds on which a campaign may write `key` (for the campaign checks' messages)."""
+    return frozenset(kind for kind, handler in KINDS.items() if handler.takes(key))
+
+
+def _option_condition(question: dict[str, Any], value: str) -> tuple[str, str] | None:
+    """A show_if on an options question must name one of them."""
+    options = question.get("options")
+    if not isinstance(options, list):
+        return None  # the question's own problem, reported where it is defined
+    texts = [o for o in options if isinstance(o, str)]
+    if fold(value) in {fold(o) for o in texts}:
+        return None
+    target, listed, shown = _quoted(question.get("id")), "; ".join(texts), _quoted(value)
+    return (
+        f"{shown} không phải lựa chọn của câu {target} ({listed})",
+        f"{shown} is not an option of {target} ({listed})",
+    )
+
+
+def _quoted(value: object) -> str:
+    """A value as TOML writes it (as the campaign checks quote it)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
 
 
 def still_fits(value: Any, question: Question) -> Accepted | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.campaigns.model import Form, Precision, Question, QuestionKind
+from bot.campaigns.model import Form, Question
 from bot.context import numbered
 from bot.forms.engine import Ask, Event, Notice, PhotoAdded, Refused, Summary
 from bot.forms.kinds import kind_of
@@ -13,11 +13,11 @@ from bot.messages import Button, Outbound
 from bot.texts import Texts
 
 _LABEL_SCAN = 500
-NAV_BACK = Button(label="Quay lại", value="quaylai")
-NAV_SKIP = Button(label="Bỏ qua", value="boqua")
-NAV_CANCEL = Button(label="Hủy", value="huy")
-NAV_DONE = Button(label="Xong", value="xong")
-NAV_SEND = Button(label="Gửi", value="gui")
+
+
+def _nav(texts: Texts, name: str, value: str) -> Button:
+    """A navigation button: its label from the catalogue, pressing it types the command."""
+    return Button(label=texts(f"button_{name}"), value=value)
 
 
 def show_value(question: Question, value: Any, texts: Texts) -> str:
@@ -25,7 +25,7 @@ def show_value(question: Question, value: Any, texts: Texts) -> str:
     if value is None:
         return texts("form_skipped")
     try:
-        return kind_of(question).render(value, question)
+        return kind_of(question).render(value, question, texts)
     except (TypeError, ValueError, KeyError, ArithmeticError):
         return str(value)  # a value stored under an older version of the form
 
@@ -47,38 +47,29 @@ def ask(event: Ask, texts: Texts) -> Outbound:
     lines = [texts("form_question", number=event.number, total=event.total, prompt=question.prompt)]
     if question.help:
         lines.append(question.help)
-    buttons: list[list[Button]] = []
-    if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTICHOICE) and question.options:
-        option_lines, option_buttons = numbered(texts, question.options)
-        lines.append(option_lines)
-        if question.kind is QuestionKind.CHOICE:
-            buttons.extend(option_buttons)
-    if question.kind is QuestionKind.YESNO:
-        buttons.append([Button(label="Có", value="có"), Button(label="Không", value="không")])
-    hint = _hint(question)
-    if hint and not (question.help and question.kind is QuestionKind.MONEY):
+    kind = kind_of(question)
+    listed = kind.listed(question)
+    if listed:
+        lines.append(numbered(texts, listed)[0])
+    buttons = kind.buttons(question, texts)
+    hint = kind.hint(question)
+    if hint and not (question.help and kind.help_replaces_hint):
         lines.append(texts(hint))
     if event.has_current:
         lines.append(texts("form_current", value=show_value(question, event.current, texts)))
     if not question.required:
         lines.append(texts("form_optional"))
-    buttons.append(_nav_row(question, first=event.first))
+    buttons.append(_nav_row(question, texts, first=event.first))
     return Outbound(text="\n".join(lines), buttons=buttons)
 
 
-def _hint(question: Question) -> str:
-    if question.kind is QuestionKind.DATE and question.precision is Precision.MONTH:
-        return "hint_month"
-    return kind_of(question).hint
-
-
-def _nav_row(question: Question, *, first: bool) -> list[Button]:
-    row = [] if first else [NAV_BACK]
-    if question.kind is QuestionKind.PHOTO:
-        row.append(NAV_DONE)
+def _nav_row(question: Question, texts: Texts, *, first: bool) -> list[Button]:
+    row = [] if first else [_nav(texts, "back", "quaylai")]
+    if kind_of(question).collects_photos:
+        row.append(_nav(texts, "done", "xong"))
     if not question.required:
-        row.append(NAV_SKIP)
-    row.append(NAV_CANCEL)
+        row.append(_nav(texts, "skip", "boqua"))
+    row.append(_nav(texts, "cancel", "huy"))
     return row
 
 
@@ -95,7 +86,8 @@ def summary(event: Summary, form: Form, texts: Texts) -> list[Outbound]:
             )
         )
     lines.extend(["", texts("form_summary_actions")])
-    return [Outbound(text="\n".join(lines), buttons=[[NAV_SEND, NAV_BACK, NAV_CANCEL]])]
+    row = [_nav(texts, "send", "gui"), _nav(texts, "back", "quaylai"), _nav(texts, "cancel", "huy")]
+    return [Outbound(text="\n".join(lines), buttons=[row])]
 
 
 def lead(text: str, messages: list[Outbound]) -> list[Outbound]:
@@ -130,7 +122,7 @@ def render(events: list[Event], form: Form, texts: Texts) -> list[Outbound]:
                 messages.append(
                     Outbound(
                         text=texts("form_photo_added", count=event.count),
-                        buttons=[_nav_row(event.question, first=False)],
+                        buttons=[_nav_row(event.question, texts, first=False)],
                     )
                 )
             elif isinstance(event, Summary):

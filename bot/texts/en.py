@@ -190,4 +190,19 @@ CATALOGUE: dict[str, str] = {
         "You are sending many messages very fast; the assistant answers them in turn. The "
         "messages sent just now were not taken; please wait for the answers, then go on."
     ),
+    # --- buttons and short values ---
+    "button_yes": "Yes",
+    "button_no": "No",
+    "button_back": "Back",
+    "button_skip": "Skip",
+    "button_cancel": "Cancel",
+    "button_done": "Done",
+    "button_send": "Send",
+    "button_continue": "1. Continue",
+    "button_restart": "2. Start again",
+    "button_more": "1. Register another",
+    "button_finish": "2. Finish",
+    "value_photos": "{count} photos",
+    "value_no_photo": "no photo",
+    "value_file": "1 file",
 }

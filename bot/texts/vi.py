@@ -211,4 +211,19 @@ CATALOGUE: dict[str, str] = {
         "Anh/Chị gửi nhiều tin quá nhanh, trợ lý đang trả lời lần lượt. Các tin gửi thêm lúc "
         "này chưa được nhận; Anh/Chị vui lòng chờ trả lời rồi gửi tiếp."
     ),
+    # --- buttons and short values ---
+    "button_yes": "Có",
+    "button_no": "Không",
+    "button_back": "Quay lại",
+    "button_skip": "Bỏ qua",
+    "button_cancel": "Hủy",
+    "button_done": "Xong",
+    "button_send": "Gửi",
+    "button_continue": "1. Tiếp tục",
+    "button_restart": "2. Làm lại",
+    "button_more": "1. Đăng ký thêm",
+    "button_finish": "2. Kết thúc",
+    "value_photos": "{count} ảnh",
+    "value_no_photo": "không có ảnh",
+    "value_file": "1 tệp",
 }
