@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 from bot import invites, org
 from bot.campaigns.loader import load_file
@@ -15,8 +16,8 @@ from bot.campaigns.model import STORED_DEFINITION, Campaign
 from bot.config import Settings
 from bot.context import BotLinks
 from storage.db import Database
-from storage.models import Role
-from storage.repos import FormRow
+from storage.models import Role, Unit
+from storage.repos import FormRow, Repos
 
 TELEGRAM_USERNAME_KEY = "telegram.username"
 
@@ -64,6 +65,35 @@ async def import_units(db: Database, settings: Settings, path: Path) -> ImportRe
     return ImportReport(total=total, new=plan.new, updated=plan.updated)
 
 
+async def find_unit(repos: Repos, typed: str) -> Unit:
+    """Return the unit whose code is `typed`, ignoring case and spaces; Refused if none.
+
+    Every command that takes a unit code goes through here, so `kp-01` finds KP-01 everywhere.
+    """
+    code = typed.strip()
+    exact = await repos.units.get(code) if code else None
+    if exact is not None:
+        return exact
+    matches = await repos.units.find_nocase(code) if code else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        # Imports refuse codes that differ only in case; an older database may still hold some.
+        codes = ", ".join(u.code for u in matches)
+        raise Refused(
+            [
+                f"mã {typed!r} ứng với nhiều đơn vị ({codes}), hãy gõ đúng chữ hoa, chữ thường / "
+                f"{typed!r} matches several units ({codes}); type the code with its exact case"
+            ]
+        )
+    raise Refused(
+        [
+            f"không có đơn vị mã {typed!r} (xem thidua units list) / "
+            f"unknown unit {typed!r} (see thidua units list)"
+        ]
+    )
+
+
 async def telegram_links(db: Database, settings: Settings) -> BotLinks:
     """Find the Telegram bot's username: config, then the last run's getMe, then getMe now."""
     if not settings.telegram.enabled:
@@ -108,9 +138,7 @@ async def make_invite(
     """Create an invite from the command line; return the spec's JSON shape."""
     links = await telegram_links(db, settings)
     async with db.transaction() as repos:
-        unit = await repos.units.get(unit_code)
-        if unit is None:
-            raise Refused([f"không có đơn vị mã {unit_code!r} / unknown unit {unit_code!r}"])
+        unit = await find_unit(repos, unit_code)
         created = await invites.create_invite(
             repos, unit=unit, role=role, now=now, expires_in=expires_in
         )
@@ -124,28 +152,93 @@ async def make_invite(
     }
 
 
-async def check_campaign(db: Database | None, settings: Settings, path: Path) -> Campaign:
-    """Validate a campaign file (against the tree when a database is given); Refused lists all."""
+NO_UNITS_YET = (
+    "chưa có đơn vị nào trong cơ sở dữ liệu: nhập trước bằng thidua units import FILE.csv / "
+    "no units yet: import them first with thidua units import FILE.csv"
+)
+
+
+async def check_campaign(
+    db: Database | None, settings: Settings, path: Path, *, need_scope: bool = False
+) -> Campaign:
+    """Validate a campaign file (against the tree when a database is given); Refused lists all.
+
+    An empty tree skips the scope check, unless `need_scope`: a campaign is only stored for a
+    unit that exists.
+    """
     units: set[str] | None = None
     if db is not None:
         async with db.read() as repos:
-            units = {u.code for u in await repos.units.all()} or None
+            units = {u.code for u in await repos.units.all()}
+    empty = not units
+    if empty and not need_scope:
+        units = None
     campaign, problems = load_file(path, levels=set(settings.org.level_ids()), units=units)
     if problems or campaign is None:
-        raise Refused([p.render() for p in problems] or [f"{path}: không đọc được / unreadable"])
+        lines = [p.render() for p in problems] or [f"{path}: không đọc được / unreadable"]
+        # An unknown scope in an empty tree means a step was skipped: say which one.
+        if empty and need_scope and any(p.key == "campaign.scope" for p in problems):
+            lines.append(NO_UNITS_YET)
+        raise Refused(lines)
     return campaign
 
 
+def shift_campaign(campaign: Campaign, days: int) -> Campaign:
+    """Return the campaign with every date in it moved by `days` (period, windows, bounds).
+
+    For trying a past campaign out today: the spacing between dates is kept, so each form
+    stays open as long as it was. Refused if a moved date leaves the years a plan may use.
+    """
+    if days == 0:
+        return campaign
+    step = timedelta(days=days)
+
+    def moved(value: Any) -> Any:
+        # date only: datetime is a subclass, and a campaign holds no date-times anyway.
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value + step
+        if isinstance(value, dict):
+            return {key: moved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [moved(item) for item in value]
+        return value
+
+    try:
+        return Campaign.model_validate(moved(campaign.model_dump()))
+    except OverflowError:
+        reasons = ["quá năm 9999 / past the year 9999"]
+    except ValidationError as exc:
+        reasons = [error["msg"] for error in exc.errors()]  # rule errors are already "vi / en"
+    # One reason is enough: a shift that is too far breaks every date the same way.
+    raise Refused(
+        [
+            f"không dời được các ngày {days:+d} ngày / cannot move the dates by {days:+d} days:"
+            f" {reasons[0]}"
+        ]
+    )
+
+
+def shift_for(campaign: Campaign, target: date) -> int:
+    """How many days move the campaign's start (`starts_on`) to `target`."""
+    return (target - campaign.campaign.starts_on).days
+
+
 async def load_campaign(
-    db: Database, settings: Settings, path: Path, now: datetime
+    db: Database, settings: Settings, path: Path, now: datetime, *, shift_to: date | None = None
 ) -> tuple[Campaign, int]:
     """Validate and store a campaign (insert or update by code); return it and its revision.
 
     A reload never loses an answer: submissions keep their JSON, and a form that already has
-    submissions cannot be removed from the file.
+    submissions cannot be removed from the file. `shift_to` stores it with every date moved
+    so that it starts on that day (the file itself is not changed).
     """
-    campaign = await check_campaign(db, settings, path)
+    campaign = await check_campaign(db, settings, path, need_scope=True)
     source = read_text_file(path)
+    if shift_to is not None:
+        days = shift_for(campaign, shift_to)
+        campaign = shift_campaign(campaign, days)
+        # At the end, so that line numbers of the stored source still match the file's.
+        source += f"\n# thidua campaign load --shift-to {shift_to}: mọi ngày dời {days:+d} ngày\n"
     info = campaign.campaign
     async with db.transaction() as repos:
         used = await repos.campaigns.forms_with_submissions(info.code)

@@ -10,9 +10,9 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from bot import admin, invites, org
 from bot.admin import Refused
@@ -33,6 +33,35 @@ def _duration(text: str) -> timedelta:
         raise argparse.ArgumentTypeError(
             f"{text!r}: thời hạn như 7d, 12h, 30m / a duration such as 7d, 12h, 30m"
         ) from None
+
+
+TODAY: Final = "today"
+
+
+def _shift_target(text: str) -> date | Literal["today"]:
+    """Read --shift-to: `today`, 2026-12-01 or 01/12/2026."""
+    value = text.strip()
+    if value.casefold() in (TODAY, "homnay", "hôm nay", "hom nay"):
+        return TODAY
+    for layout in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, layout).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"{text!r}: cần một ngày như 2026-12-01 hoặc 01/12/2026, hoặc today / "
+        "a date such as 2026-12-01 or 01/12/2026, or today"
+    )
+
+
+def _chat_user(text: str) -> str:
+    """Read --user: any visible name; an empty one would be nobody."""
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError(
+            "cần một tên, ví dụ ba-lan / a name is needed, e.g. ba-lan"
+        )
+    return name
 
 
 def _emit(args: argparse.Namespace, payload: dict[str, Any], human: list[str]) -> None:
@@ -129,16 +158,23 @@ def _refuse(args: argparse.Namespace, lines: list[str]) -> int:
 
 async def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     """Create or migrate the database."""
-    async with open_database(settings.database.path, migrate=False) as db:
+    path = settings.database.path
+    existed = os.path.exists(path)
+    async with open_database(path, migrate=False) as db:
         applied = await db.migrate()
         version = await db.schema_version()
+    # The full path: a relative one depends on the folder the command was run from.
+    where = settings.database.location()
+    if not existed:
+        vi, en = "Đã tạo cơ sở dữ liệu", "created the database"
+    elif applied:
+        vi, en = "Đã nâng cấp cơ sở dữ liệu", "upgraded the database"
+    else:
+        vi, en = "Cơ sở dữ liệu đã sẵn sàng", "the database is ready"
     _emit(
         args,
-        {"database": settings.database.path, "version": version, "applied": applied},
-        [
-            f"Cơ sở dữ liệu sẵn sàng: {settings.database.path} (phiên bản {version}) / "
-            f"database ready (version {version})"
-        ],
+        {"database": path, "version": version, "applied": applied},
+        [f"{vi}: {where} (phiên bản {version}) / {en} (version {version})"],
     )
     return OK
 
@@ -162,9 +198,7 @@ async def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print the organisation tree."""
     async with open_database(settings.database.path, read_only=True) as db, db.read() as repos:
         if args.under:
-            root = await repos.units.get(args.under)
-            if root is None:
-                raise Refused([f"không có đơn vị mã {args.under!r} / unknown unit {args.under!r}"])
+            root = await admin.find_unit(repos, args.under)
             units = await repos.units.subtree(root)
             base = root.depth
         else:
@@ -174,6 +208,13 @@ async def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
     }
     _emit(args, payload, org.render_tree(units, settings.org, base))
     return OK
+
+
+NO_TELEGRAM_LINK = (
+    "Chưa có đường dẫn Telegram: chưa biết tên bot (đặt telegram.username, hoặc chạy thidua run"
+    " một lần khi có mạng và mã bot) / no Telegram link: the bot's username is unknown (set"
+    " telegram.username, or run thidua run once with a token and a network)"
+)
 
 
 async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
@@ -191,10 +232,14 @@ async def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     human = [
         f"Mã mời / invite code: {info['code']}",
         f"Đơn vị / unit: {info['unit']}  Vai trò / role: {info['role']}",
-        f"Hạn / expires: {info['expires_at']}",
+        f"Hạn / expires: {datetime.fromisoformat(info['expires_at']):%H:%M %d/%m/%Y}"
+        f" ({info['expires_at']})",
     ]
     if info["telegram_link"]:
         human.append(f"Telegram: {info['telegram_link']}")
+    elif settings.telegram.enabled:
+        # stderr, so --json stays one object; else a null link leaves the operator guessing.
+        print(NO_TELEGRAM_LINK, file=sys.stderr)
     _emit(args, info, human)
     return OK
 
@@ -220,16 +265,39 @@ async def cmd_campaign_check(args: argparse.Namespace, settings: Settings) -> in
 async def cmd_campaign_load(args: argparse.Namespace, settings: Settings) -> int:
     """Validate, then insert or update a campaign by its code."""
     clock = settings.make_clock()
+    now = clock.now()
+    shift: date | Literal["today"] | None = args.shift_to
+    # "today" is the configured clock's day in the configured zone, like every other date.
+    target = now.astimezone(settings.schedule.zone()).date() if isinstance(shift, str) else shift
     async with open_database(settings.database.path) as db:
-        campaign, revision = await admin.load_campaign(db, settings, Path(args.file), clock.now())
-    code = campaign.campaign.code
-    _emit(
-        args,
-        {"ok": True, "code": code, "revision": revision, "forms": len(campaign.forms)},
-        [
-            f"Đã nạp đợt thi đua {code} (lần {revision}) / loaded campaign {code} (revision {revision})"
-        ],
-    )
+        campaign, revision = await admin.load_campaign(
+            db, settings, Path(args.file), now, shift_to=target
+        )
+    info = campaign.campaign
+    human = [
+        f"Đã nạp đợt thi đua {info.code} (lần {revision}) / "
+        f"loaded campaign {info.code} (revision {revision})"
+    ]
+    if target is not None:
+        # Say what the shift did, in the dates a person reads, so nobody wonders later.
+        human.append(
+            f"Các ngày đã được dời: đợt thi đua từ {info.starts_on:%d/%m/%Y} đến"
+            f" {info.ends_on:%d/%m/%Y}; tệp {args.file} không đổi / dates moved: the campaign"
+            f" runs {info.starts_on} to {info.ends_on}; the file is unchanged"
+        )
+        human.extend(
+            f"  {form.title}: nhận từ {form.opens(campaign):%d/%m/%Y}, hạn {form.due_on:%d/%m/%Y}"
+            for form in campaign.forms
+        )
+    payload: dict[str, Any] = {
+        "ok": True,
+        "code": info.code,
+        "revision": revision,
+        "forms": len(campaign.forms),
+    }
+    if target is not None:
+        payload["starts_on"] = info.starts_on.isoformat()
+    _emit(args, payload, human)
     return OK
 
 
@@ -276,9 +344,6 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import run_console
 
     setup_logging(settings.secrets(), level=30)
-    # stderr: stdout is the conversation. Names the file, so a wrong config shows at once.
-    path = settings.database.path
-    print(f"Cơ sở dữ liệu: {path} / database: {path}", file=sys.stderr)
     await run_console(settings, args.user)
     return OK
 
@@ -338,13 +403,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("load", cmd_campaign_load, "validate and store a campaign", campaign_sub)
     p.add_argument("file")
+    p.add_argument(
+        "--shift-to",
+        type=_shift_target,
+        default=None,
+        metavar="DATE",
+        help="store it with every date moved so that it starts on DATE"
+        " (today, 2026-12-01 or 01/12/2026), to try a past campaign out",
+    )
     p.add_argument("--json", action="store_true")
     p = add("list", cmd_campaign_list, "campaigns with their forms and deadlines", campaign_sub)
     p.add_argument("--json", action="store_true")
 
     add("run", cmd_run, "run the enabled channels until SIGINT/SIGTERM")
     p = add("chat", cmd_chat, "talk to the bot in the terminal")
-    p.add_argument("--user", required=True)
+    p.add_argument(
+        "--user",
+        required=True,
+        type=_chat_user,
+        help="who you are in the chat (any name, e.g. ba-lan)",
+    )
     p = add("demo", cmd_demo, "the offline, scripted demo")
     p.add_argument("--out", default="demo-out")
     p = add("backup", cmd_backup, "an online, consistent copy of the database")

@@ -45,10 +45,22 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+def _problem(vi: str, en: str) -> ValueError:
+    """A validation error already in both languages; `_format_error` prints it as it is."""
+    return ValueError(f"{vi}{_BOTH}{en}")
+
+
+# Marks a message written in both languages (a plain " / " can be part of a pydantic message).
+_BOTH = " / "
+
+
 def _printable(value: str) -> str:
     """Refuse spaces and control characters, which break the URLs this value goes into."""
     if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
-        raise ValueError("must not contain spaces or control characters")
+        raise _problem(
+            "không được có dấu cách hay ký tự điều khiển",
+            "must not contain spaces or control characters",
+        )
     return value
 
 
@@ -60,11 +72,17 @@ def _http_url(value: str) -> str:
         port = parts.port  # raises for "99999", "80:80", "²"
         httpx.URL(value)
     except (ValueError, httpx.InvalidURL) as exc:
-        raise ValueError(f"not a valid URL ({exc})") from None
+        raise _problem(
+            "không phải địa chỉ URL hợp lệ, ví dụ https://api.telegram.org/bot",
+            f"not a valid URL ({exc})",
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL with a host")
+        raise _problem(
+            "phải là địa chỉ http:// hoặc https:// có tên máy, ví dụ https://api.telegram.org/bot",
+            "must be an http:// or https:// URL with a host",
+        )
     if port is not None and not 0 < port < 65536:
-        raise ValueError("the port must be between 1 and 65535")
+        raise _problem("cổng phải từ 1 đến 65535", "the port must be between 1 and 65535")
     return value
 
 
@@ -79,7 +97,10 @@ def _no_spaces_secret(value: SecretStr) -> SecretStr:
         _printable(value.get_secret_value())
     except ValueError:
         # The message must not echo the secret.
-        raise ValueError("must not contain spaces, line breaks or control characters") from None
+        raise _problem(
+            "không được có dấu cách, xuống dòng hay ký tự điều khiển",
+            "must not contain spaces, line breaks or control characters",
+        ) from None
     return value
 
 
@@ -114,8 +135,15 @@ class DatabaseConfig(_Section):
     def _file_name(cls, value: str) -> str:
         # sqlite3 opens "" as a throw-away temporary database and refuses NUL with ValueError.
         if not value.strip() or "\x00" in value:
-            raise ValueError("must be a file path, e.g. thidua.sqlite3")
+            raise _problem(
+                "phải là đường dẫn tệp, ví dụ thidua.sqlite3",
+                "must be a file path, e.g. thidua.sqlite3",
+            )
         return value
+
+    def location(self) -> str:
+        """The database file's full path: a relative one depends on the folder a command runs in."""
+        return os.path.abspath(self.path)
 
 
 class OrgConfig(_Section):
@@ -129,7 +157,9 @@ class OrgConfig(_Section):
         seen: set[str] = set()
         for level in levels:
             if level.id in seen:
-                raise ValueError(f"level id {level.id!r} appears twice")
+                raise _problem(
+                    f"mã cấp {level.id!r} xuất hiện hai lần", f"level id {level.id!r} appears twice"
+                )
             seen.add(level.id)
         return levels
 
@@ -187,7 +217,10 @@ class WebConfig(_Section):
         # isdigit() alone accepts "²" and "٨٠": only ASCII digits make a port.
         digits = port.isascii() and port.isdigit()
         if not sep or not host.strip() or not digits or not 0 < int(port) < 65536:
-            raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:8080")
+            raise _problem(
+                "phải có dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080",
+                "must be HOST:PORT, e.g. 127.0.0.1:8080",
+            )
         return value
 
 
@@ -207,14 +240,20 @@ class ScheduleConfig(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Ho_Chi_Minh") from None
+            raise _problem(
+                f"không biết múi giờ {value!r}, ví dụ Asia/Ho_Chi_Minh",
+                f"unknown time zone {value!r}, e.g. Asia/Ho_Chi_Minh",
+            ) from None
         return value
 
     @field_validator("quiet_hours")
     @classmethod
     def _window(cls, value: str) -> str:
         if value and not re.fullmatch(f"{_HHMM}-{_HHMM}", value):
-            raise ValueError("must be HH:MM-HH:MM, e.g. 21:00-07:00, or empty")
+            raise _problem(
+                'phải có dạng GG:PP-GG:PP, ví dụ 21:00-07:00, hoặc để trống ""',
+                "must be HH:MM-HH:MM, e.g. 21:00-07:00, or empty",
+            )
         return value
 
     @field_validator("digest_cron")
@@ -225,7 +264,10 @@ class ScheduleConfig(_Section):
         try:
             CronTrigger.from_crontab(value)
         except ValueError as exc:
-            raise ValueError(f"not a crontab expression ({exc}), e.g. 30 7 * * mon-fri") from None
+            raise _problem(
+                "không phải lịch dạng crontab, ví dụ 30 7 * * mon-fri (7 giờ 30, thứ Hai đến thứ Sáu)",
+                f"not a crontab expression ({exc}), e.g. 30 7 * * mon-fri",
+            ) from None
         return value
 
     def zone(self) -> ZoneInfo:
@@ -261,10 +303,15 @@ class ClockConfig(_Section):
             try:
                 moment = datetime.fromisoformat(value)
             except ValueError:
-                raise ValueError("must be ISO-8601, e.g. 2023-11-20T07:59:00+07:00") from None
+                raise _problem(
+                    "phải là thời điểm ISO-8601, ví dụ 2023-11-20T07:59:00+07:00",
+                    "must be ISO-8601, e.g. 2023-11-20T07:59:00+07:00",
+                ) from None
             # Dates are computed from here on (deadlines, invite expiry): leave room to 9999.
             if not 1970 <= moment.year <= 9000:
-                raise ValueError("the year must be between 1970 and 9000")
+                raise _problem(
+                    "năm phải từ 1970 đến 9000", "the year must be between 1970 and 9000"
+                )
         return value
 
 
@@ -311,14 +358,53 @@ class Settings(BaseSettings):
         return SimulatedClock(start, self.clock.speed)
 
 
+# Pydantic's own checks, said in Vietnamese (the English is pydantic's message).
+_VI_BY_TYPE = {
+    "extra_forbidden": "khóa không hợp lệ (gõ nhầm?)",
+    "missing": "thiếu khóa bắt buộc",
+    "bool_parsing": "phải là true hoặc false",
+    "bool_type": "phải là true hoặc false",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "float_parsing": "phải là một số",
+    "float_type": "phải là một số",
+    "finite_number": "phải là một số cụ thể (không phải inf, nan)",
+    "string_type": 'phải là chữ trong dấu nháy, ví dụ "..."',
+    "string_pattern_mismatch": "không đúng dạng cho phép",
+    "string_too_short": "không được để trống",
+    "list_type": "phải là một danh sách [...]",
+    "too_short": "cần ít nhất một phần tử",
+    "model_type": "phải là một bảng { ... }",
+    "dict_type": "phải là một bảng { ... }",
+    "model_attributes_type": "phải là một bảng { ... }",
+}
+_VI_BOUNDS = {
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "phải từ {ge} trở lên",
+    "less_than": "phải nhỏ hơn {lt}",
+    "less_than_equal": "không được quá {le}",
+    "literal_error": "phải là một trong: {expected}",
+}
+
+
 def _format_error(where: str, error: Any) -> str:
+    """Return 'FILE: key: Vietnamese / English' for one pydantic error."""
     loc = ".".join(str(part) for part in error["loc"])
     message = error["msg"].removeprefix("Value error, ")
-    vi = "giá trị không hợp lệ"
-    if error["type"] == "extra_forbidden":
-        vi, message = "khóa không hợp lệ (gõ nhầm?)", "unknown key (a typo?)"
-    elif error["type"] == "missing":
-        vi = "thiếu khóa bắt buộc"
+    kind = error["type"]
+    if kind == "value_error" and _BOTH in message:
+        return f"{where}: {loc}: {message}"  # our own validators speak both languages
+    if kind == "extra_forbidden":
+        message = "unknown key (a typo?)"
+    vi = _VI_BY_TYPE.get(kind, "giá trị không hợp lệ")
+    if kind in _VI_BOUNDS:
+        # pydantic lists choices as "'polling' or 'webhook'".
+        ctx = {
+            key: int(value) if isinstance(value, float) and value.is_integer() else value
+            for key, value in error.get("ctx", {}).items()
+        }
+        vi = _VI_BOUNDS[kind].format(**ctx).replace(" or ", " hoặc ")
     return f"{where}: {loc}: {vi} / {message}"
 
 
@@ -332,11 +418,16 @@ def _read_toml(path: Path) -> dict[str, Any] | None:
         raise ConfigError([f"{path}: tệp không phải UTF-8 / the file is not UTF-8"]) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise ConfigError([f"{path}: không đọc được / cannot read: {reason}"]) from None
+        raise ConfigError(
+            [f"{path}: không đọc được tệp cấu hình / cannot read: {reason}"]
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{path}: không phải TOML hợp lệ / not valid TOML: {exc}"]) from None
+        # tomllib says where: "(at line 3, column 10)"; the line is what a person looks for.
+        raise ConfigError(
+            [f"{path}: không phải TOML hợp lệ{_where_vi(str(exc))} / not valid TOML: {exc}"]
+        ) from None
     except RecursionError:
         # tomllib parses nested arrays and inline tables recursively.
         raise ConfigError(
@@ -351,6 +442,12 @@ def _read_toml(path: Path) -> dict[str, Any] | None:
                 f"{path}: không phải TOML hợp lệ: số quá dài / not valid TOML: a number is far too long"
             ]
         ) from None
+
+
+def _where_vi(message: str) -> str:
+    """' (dòng 3, cột 10)' from tomllib's '(at line 3, column 10)', else ''."""
+    found = re.search(r"at line (\d+), column (\d+)", message)
+    return f" (dòng {found[1]}, cột {found[2]})" if found else ""
 
 
 def load_settings(path: Path | None = None, *, must_exist: bool = True) -> Settings:
@@ -389,12 +486,19 @@ def load_settings(path: Path | None = None, *, must_exist: bool = True) -> Setti
 def channel_problems(settings: Settings) -> list[str]:
     """Return what stops the enabled channels from running (missing tokens and the like)."""
     problems: list[str] = []
-    if settings.telegram.enabled and not settings.telegram.token.get_secret_value():
-        problems.append("telegram.token: empty; set THIDUA_TELEGRAM__TOKEN in the environment")
-    if settings.zalo.enabled and not settings.zalo.token.get_secret_value():
-        problems.append("zalo.token: empty; set THIDUA_ZALO__TOKEN in the environment")
-    if settings.telegram.enabled and settings.telegram.mode == "webhook":
-        problems.append("telegram.mode: webhook is not available yet; use polling")
-    if settings.zalo.enabled and settings.zalo.mode == "webhook":
-        problems.append("zalo.mode: webhook is not available yet; use polling")
+    for name, config in (("telegram", settings.telegram), ("zalo", settings.zalo)):
+        if not config.enabled:
+            continue
+        env = f"THIDUA_{name.upper()}__TOKEN"
+        if not config.token.get_secret_value():
+            problems.append(
+                f"{name}.token: chưa có mã bot: đặt biến môi trường {env}, hoặc tắt kênh này"
+                f" ({name}.enabled = false) / empty; set {env} in the environment, or disable"
+                f" the channel ({name}.enabled = false)"
+            )
+        if config.mode == "webhook":
+            problems.append(
+                f"{name}.mode: chưa hỗ trợ webhook, hãy dùng polling / webhook is not"
+                " available yet; use polling"
+            )
     return problems

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.files import Downloaded
 from bot.messages import Button, Inbound, Outbound, numbered_buttons
 from bot.texts import Texts
+from bot.words import Command
 from storage.models import Conversation, Draft, Member, Unit
 from storage.repos import Repos
 
@@ -44,6 +45,11 @@ class Context:
     download_kept: bool = False  # a handler stored it; otherwise the router removes it
     draft: Draft | None = None  # the draft the conversation points at, loaded with the session
     campaign_revisions: dict[str, int] | None = None  # code -> revision, loaded with the session
+    # The commands this version has (the router's table): help lists only these.
+    commands: frozenset[Command] = frozenset()
+    # True while a command is answered in the middle of a conversation (which then continues):
+    # the handler shows, it does not start anything.
+    interrupting: bool = False
 
     def say(self, key: str, buttons: list[list[Button]] | None = None, **values: Any) -> Outbound:
         """Return one reply built from the catalogue sentence `key`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import textwrap
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,44 @@ from storage.db import open_database
 from storage.models import Role
 
 DEMO_START = datetime.fromisoformat("2023-11-20T08:00:00+07:00")
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone in the story: the name their Zalo account shows, and how the narrator calls them."""
+
+    display_name: str
+    short: str
+    unit: str
+
+    @property
+    def called(self) -> str:
+        """'Cô Lan (Khu phố 1)'."""
+        return f"{self.short} ({self.unit})"
+
+
+# The chat id stays a short handle (as with `thidua chat --user`); the transcript names people
+# the way a ward office would.
+CAST = {
+    "chi-hoa": Person("Nguyễn Thị Hoa", "Chị Hoa", "văn phòng Phường Mẫu"),
+    "ba-lan": Person("Trần Thị Lan", "Cô Lan", "Khu phố 1"),
+    "ong-tu": Person("Lê Văn Tư", "Ông Tư", "Khu phố 2"),
+    "anh-minh": Person("Phạm Văn Minh", "Anh Minh", "thư ký Phường Mẫu"),
+}
+
+
+def called(chat_id: str, *, short: bool = False) -> str:
+    """How the transcript names the person behind `chat_id`: 'Cô Lan (Khu phố 1)' or 'Cô Lan'."""
+    person = CAST.get(chat_id)
+    if person is None:
+        return chat_id
+    return person.short if short else person.called
+
+
+def day(moment: datetime) -> str:
+    """'Thứ Tư, 22/11/2023'."""
+    return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
 
 
 class TranscriptChannel:
@@ -35,7 +74,7 @@ class TranscriptChannel:
     async def send(self, chat_id: str, message: Outbound) -> None:
         """Print one reply, remembering any invite code in it."""
         body = textwrap.indent(render_plain(message), "      ")
-        self.out.write(f"  bot → {chat_id}:\n{body}\n")
+        self.out.write(f"  Trợ lý gửi {called(chat_id, short=True)}:\n{body}\n")
         for line in message.text.splitlines():
             if re.fullmatch(f"[{invites.ALPHABET}]{{{invites.CODE_LENGTH}}}", line.strip()):
                 self.last_code = line.strip()
@@ -54,12 +93,14 @@ class Demo:
 
     def note(self, text: str) -> None:
         """Print a narrator's line."""
-        self.out.write(f"  ({text})\n")
+        self.out.write(f"\n  ({text})\n")
 
     async def say(self, user: str, text: str) -> None:
         """`user` types `text` on the console channel."""
-        self.out.write(f"\n  {user} > {text}\n")
-        await self.router.dispatch(console_inbound(user, text))
+        self.out.write(f"\n  {called(user)} gõ: {text}\n")
+        person = CAST.get(user)
+        name = person.display_name if person else None
+        await self.router.dispatch(console_inbound(user, text, display_name=name))
 
     async def invite(self, unit: str, role: Role) -> str:
         """Create an invite as `thidua invite` would, print it, and return the code."""
@@ -71,8 +112,11 @@ class Demo:
             expires_in=timedelta(days=7),
             now=self.clock.now(),
         )
+        expires = datetime.fromisoformat(str(info["expires_at"]))
         self.out.write(f"\n  $ thidua invite --unit {unit} --role {role.value}\n")
-        self.out.write(f"      Mã mời / invite code: {info['code']}\n")
+        self.out.write(
+            f"      Mã mời: {info['code']} (dùng một lần, hạn {expires:%H:%M %d/%m/%Y})\n"
+        )
         return str(info["code"])
 
 
@@ -99,6 +143,11 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
     clock = ManualClock(DEMO_START)
     units_file = out_dir / "units.csv"
     units_file.write_text(_units_csv(), encoding="utf-8")
+    stream.write(
+        "Bản chạy thử thidua-bot: một đợt thi đua từ đầu đến cuối, không cần mạng, không cần"
+        f" mã bot.\nĐồng hồ giả lập bắt đầu lúc {DEMO_START:%H:%M}, {day(DEMO_START)}; mọi người"
+        " trò chuyện với trợ lý qua kênh console, như trên Zalo hay Telegram.\n"
+    )
     async with open_database(db_path) as db:
         router = Router(db, settings, clock, links=BotLinks(None))
         router.register("console", TranscriptChannel(stream))
@@ -108,11 +157,11 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
         await _registrations(demo)
         await _amendment_and_status(demo)
         await _late_report(demo)
-    stream.write(f"\nCơ sở dữ liệu của bản chạy thử / demo database: {db_path}\n")
+    stream.write(f"\nHết bản chạy thử. Cơ sở dữ liệu của bản chạy thử: {db_path}\n")
 
 
 async def _set_up(demo: Demo, units_file: Path) -> None:
-    demo.heading("1. Chuẩn bị trên dòng lệnh (quản trị) / set-up on the command line")
+    demo.heading("1. Chuẩn bị trên dòng lệnh (quản trị)")
     settings, db = demo.router.settings, demo.router.db
     report = await admin.import_units(db, settings, units_file)
     demo.out.write(f"  $ thidua units import {units_file}\n      Đã nhập {report.total} đơn vị\n")
@@ -120,13 +169,13 @@ async def _set_up(demo: Demo, units_file: Path) -> None:
     campaign, _ = await admin.load_campaign(db, settings, campaign_file, demo.clock.now())
     demo.out.write(
         f"  $ thidua campaign load {campaign_file.name}\n"
-        f"      Đã nạp đợt thi đua {campaign.campaign.code}: {len(campaign.forms)} mẫu\n"
+        f"      Đã nạp đợt thi đua {campaign.campaign.code}: {len(campaign.forms)} biểu mẫu\n"
     )
     demo.codes["admin"] = await demo.invite("X-MAU", Role.ADMIN)
 
 
 async def _enrolment(demo: Demo) -> None:
-    demo.heading("2. Tham gia bằng mã mời / enrolment with invite codes")
+    demo.heading("2. Tham gia bằng mã mời")
     await demo.say("chi-hoa", "xin chào")
     await demo.say("chi-hoa", demo.codes["admin"])
     await demo.say("chi-hoa", "moi")
@@ -141,9 +190,7 @@ async def _enrolment(demo: Demo) -> None:
 
 
 async def _registrations(demo: Demo) -> None:
-    demo.heading(
-        "3. Đăng ký công trình, có sửa lỗi khi nhập / registering works, mistakes corrected"
-    )
+    demo.heading("3. Đăng ký công trình, có sửa lỗi khi nhập")
     for text in (
         "dangky",
         "Thắp sáng hẻm 12",
@@ -168,7 +215,7 @@ async def _registrations(demo: Demo) -> None:
     await demo.say("ba-lan", "gửi")
     await demo.say("ba-lan", "2")
     demo.clock.advance(timedelta(days=2, hours=3))
-    demo.note("2 ngày sau / two days later")
+    demo.note(f"Hai ngày sau: {day(demo.clock.now())}")
     for text in (
         "đăng ký",
         "Đường cờ Tổ quốc",
@@ -189,9 +236,9 @@ async def _registrations(demo: Demo) -> None:
 
 
 async def _amendment_and_status(demo: Demo) -> None:
-    demo.heading("4. Sửa bài đã gửi trước hạn / an amendment before the deadline")
+    demo.heading("4. Sửa bài đã gửi trước hạn")
     demo.clock.advance(timedelta(days=3))
-    demo.note("25/11/2023")
+    demo.note(day(demo.clock.now()))
     for text in ("trangthai", "1", "sua 8", "150", "gui"):
         await demo.say("ba-lan", text)
     await demo.say("anh-minh", f"/start {await demo.invite('X-MAU', Role.SECRETARY)}")
@@ -199,9 +246,9 @@ async def _amendment_and_status(demo: Demo) -> None:
 
 
 async def _late_report(demo: Demo) -> None:
-    demo.heading("5. Báo cáo tổng kết nộp trễ / a final report sent late")
+    demo.heading("5. Báo cáo tổng kết nộp trễ")
     demo.clock.set(datetime.fromisoformat("2024-07-03T09:30:00+07:00"))
-    demo.note("03/07/2024, quá hạn 29/06/2024 / past the deadline")
+    demo.note(f"{day(demo.clock.now())}: đã quá hạn báo cáo tổng kết 29/06/2024")
     for text in (
         "baocao",
         "3",

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.config import OrgConfig
 from storage.models import Unit
@@ -190,12 +190,21 @@ def plan_import(content: str, existing: list[Unit], org: OrgConfig) -> ImportPla
     rows = _read_rows(content, plan.problems)
     levels = set(org.level_ids())
     by_code: dict[str, _Row] = {}
+    # Codes are typed case-insensitively everywhere (`--unit kp-01`), so two codes that differ
+    # only in case would be one code to a person: the second is refused, and a parent typed in
+    # another case is the unit it names.
+    folded: dict[str, str] = {u.code.casefold(): u.code for u in existing}
     for row in rows:
-        problem = _row_problem(row, levels, by_code)
+        problem = _row_problem(row, levels, by_code) or _case_problem(row, folded)
         if problem:
             plan.problems.append(problem)
         else:
             by_code[row.code] = row
+            folded.setdefault(row.code.casefold(), row.code)
+    by_code = {
+        code: _with_parent(row, folded.get(row.parent.casefold(), row.parent))
+        for code, row in by_code.items()
+    }
     # The tree after the import: existing units, overridden by the file.
     parent_of: dict[str, str | None] = {u.code: u.parent_code for u in existing}
     parent_of.update({code: (row.parent or None) for code, row in by_code.items()})
@@ -269,6 +278,24 @@ def _row_problem(row: _Row, levels: set[str], seen: dict[str, _Row]) -> RowProbl
             "a unit cannot be its own parent",
         )
     return None
+
+
+def _case_problem(row: _Row, folded: dict[str, str]) -> RowProblem | None:
+    """Refuse a code that differs from a known one only in case (KP-01 and kp-01)."""
+    known = folded.get(row.code.casefold())
+    if known is None or known == row.code:
+        return None
+    return RowProblem(
+        row.line,
+        row.code,
+        f"mã này trùng với {known} (mã đơn vị không phân biệt chữ hoa, chữ thường)",
+        f"this code is {known} in another case (unit codes ignore case)",
+    )
+
+
+def _with_parent(row: _Row, parent: str) -> _Row:
+    """Return the row with its parent spelled as the unit's own code."""
+    return row if parent == row.parent else replace(row, parent=parent)
 
 
 def _in_cycle(code: str, parent_of: dict[str, str | None]) -> bool:

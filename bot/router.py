@@ -27,6 +27,17 @@ log = logging.getLogger("thidua.router")
 Handler = Callable[[Context], Awaitable[list[Outbound]]]
 FlowHandler = Callable[[Context, Parsed | None], Awaitable[list[Outbound]]]
 
+
+@dataclass(frozen=True)
+class Flow:
+    """A conversation over several messages: its next input, and asking its question again."""
+
+    on_input: FlowHandler
+    ask_again: Handler
+    # Whether the open question takes any words, so that a bare "Huy" may be an answer to it.
+    takes_words: Callable[[Context], Awaitable[bool]] | None = None
+
+
 # Commands that start something, by command word. Commands allowed by role but missing here
 # belong to later work and get a plain "being prepared" sentence, never silence.
 COMMANDS: dict[Command, tuple[str, Handler]] = {
@@ -39,8 +50,16 @@ COMMANDS: dict[Command, tuple[str, Handler]] = {
     Command.TRANGTHAI: ("status", status.show_status),
 }
 
+READY = frozenset(COMMANDS)
+
 # Conversations that span several messages, by the flow name stored in the conversation row.
-FLOWS: dict[str, FlowHandler] = {invite.FLOW: invite.on_input, forms.FLOW: forms.on_input}
+FLOWS: dict[str, Flow] = {
+    invite.FLOW: Flow(invite.on_input, invite.ask_again),
+    forms.FLOW: Flow(forms.on_input, forms.ask_again, forms.takes_words),
+}
+# Commands that only show something: answered in the middle of a conversation, after which the
+# conversation's open question is asked again, so the next message is not taken by surprise.
+INTERRUPTIONS = frozenset({Command.TROGIUP, Command.TRANGTHAI, Command.START})
 # Flows that take photos and files; elsewhere they get "please type".
 TAKES_FILES = frozenset({forms.FLOW})
 
@@ -210,6 +229,7 @@ class Router:
                     download=download,
                     draft=session.draft,
                     campaign_revisions=session.campaign_revisions,
+                    commands=READY,
                 )
                 name, replies = await self._route(ctx)
                 kept = ctx.download_kept
@@ -243,21 +263,49 @@ class Router:
             if inbound.kind is not InboundKind.TEXT and flow not in TAKES_FILES:
                 return "unsupported", [ctx.say("text_only")]
             if flow in FLOWS:
-                return flow, await FLOWS[flow](ctx, None)
+                return flow, await FLOWS[flow].on_input(ctx, None)
             return "unknown", [ctx.say("unknown")]
         command = parsed.command
         if command is Command.START and parsed.argument:
             return "enrol", await enrol.redeem(ctx, parsed.argument)
+        if flow in FLOWS and parsed.ambiguous and await self._takes_words(ctx, flow):
+            # A bare "Huy" at a free-text question: a command this person has is confirmed by
+            # the flow; a command they do not have ("Mới" from a representative) is an answer.
+            allowed = roles.allowed(command, ctx.member.role)
+            return flow, await FLOWS[flow].on_input(ctx, parsed if allowed else None)
         if not roles.allowed(command, ctx.member.role):
-            return "refused", [self._refusal(ctx, command)]
+            return "refused", await self._then_ask_again(ctx, [self._refusal(ctx, command)])
+        if flow in FLOWS and command in NAVIGATION:
+            return flow, await FLOWS[flow].on_input(ctx, parsed)
         if command in NAVIGATION:
-            if flow in FLOWS:
-                return flow, await FLOWS[flow](ctx, parsed)
             return "nothing_waiting", [ctx.say("nothing_waiting")]
-        if command in COMMANDS:
-            name, handler = COMMANDS[command]
-            return name, await handler(ctx)
-        return "not_ready", [ctx.say("not_ready")]
+        if command not in COMMANDS:
+            return "not_ready", await self._then_ask_again(ctx, [help.not_ready(ctx)])
+        name, handler = COMMANDS[command]
+        if flow in FLOWS and command in INTERRUPTIONS:
+            return name, await self._interrupt(ctx, handler)
+        return name, await handler(ctx)
+
+    @staticmethod
+    async def _takes_words(ctx: Context, flow: str) -> bool:
+        """A bare "Huy" may be an answer: the flow knows whether its question takes words."""
+        check = FLOWS[flow].takes_words
+        return check is not None and await check(ctx)
+
+    @staticmethod
+    async def _then_ask_again(ctx: Context, replies: list[Outbound]) -> list[Outbound]:
+        """A reply in the middle of a conversation ends with the conversation's question."""
+        flow = FLOWS.get(ctx.conversation.flow)
+        return [*replies, *await flow.ask_again(ctx)] if flow else replies
+
+    async def _interrupt(self, ctx: Context, handler: Handler) -> list[Outbound]:
+        """Answer a command mid-conversation, then ask the conversation's question again."""
+        kept = ctx.conversation.model_copy(deep=True)
+        ctx.interrupting = True
+        replies = await handler(ctx)
+        ctx.conversation = kept
+        ctx.interrupting = False
+        return await self._then_ask_again(ctx, replies)
 
     def _refusal(self, ctx: Context, command: Command) -> Outbound:
         names = [ctx.texts(f"role_{role.value}") for role in roles.roles_for(command)]

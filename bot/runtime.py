@@ -7,14 +7,19 @@ import contextlib
 import logging
 import signal
 import sys
+from typing import Any, TextIO
+from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+
+from bot import org
 from bot.admin import TELEGRAM_USERNAME_KEY
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel, chat_loop
-from bot.channels.errors import ChannelError, Unauthorized
+from bot.channels.errors import RateLimited
 from bot.config import Settings, channel_problems
 from bot.context import BotLinks
-from bot.logs import logfmt
+from bot.logs import logfmt, redact
 from bot.maintenance import keep_tidy
 from bot.router import Router
 from storage.db import Database, open_database
@@ -43,11 +48,17 @@ def build_channels(settings: Settings, router: Router) -> list[Channel]:
     return channels
 
 
+NO_CHANNEL = (
+    "chưa bật kênh nào: đặt telegram.enabled hoặc zalo.enabled = true trong config.toml / "
+    "no channel is enabled: set telegram.enabled or zalo.enabled = true in config.toml"
+)
+
+
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
     """Run every enabled channel until SIGINT/SIGTERM (or `stop`); return the exit code."""
     problems = channel_problems(settings)
     if not settings.telegram.enabled and not settings.zalo.enabled:
-        problems.append("no channel is enabled: set telegram.enabled or zalo.enabled")
+        problems.append(NO_CHANNEL)
     if problems:
         for line in problems:
             print(line, file=sys.stderr)
@@ -63,7 +74,17 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
         started: list[Channel] = []
         try:
             for channel in channels:
-                await channel.start()
+                try:
+                    await channel.start()
+                except Exception as exc:
+                    # Any failure to start (PTB's own errors included) gets the same diagnosis:
+                    # the operator needs the cause in words, never an exception's name.
+                    log.debug(logfmt("channel_failed", channel=channel.name), exc_info=True)
+                    print(await start_failure(channel.name, settings, exc), file=sys.stderr)
+                    # Release what a half-done start opened (HTTP clients); its errors are moot.
+                    with contextlib.suppress(Exception):
+                        await channel.stop()
+                    return 1
                 started.append(channel)
                 log.info(logfmt("channel_started", channel=channel.name))
             if router.links.telegram_username:
@@ -73,12 +94,6 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             await stop.wait()
             log.info(logfmt("stopping"))
             await tidy
-        except Unauthorized:
-            print("token refused by the platform (401): check THIDUA_*__TOKEN", file=sys.stderr)
-            return 1
-        except ChannelError as exc:
-            print(f"a channel could not start: {type(exc).__name__}", file=sys.stderr)
-            return 1
         finally:
             # Receivers stop first; the updates already taken are finished and saved.
             for channel in reversed(started):
@@ -88,9 +103,149 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
     return 0
 
 
-async def run_console(settings: Settings, user: str) -> None:
-    """Run the console channel for one user on stdin/stdout."""
+PROBE_TIMEOUT = 10.0
+_LABELS = {"telegram": "Telegram", "zalo": "Zalo"}
+
+
+def _shown_url(url: str) -> str:
+    """The base URL as it may be printed: without a user or password in it."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _line(vi: str, en: str) -> str:
+    return f"{vi} / {en}"
+
+
+async def start_failure(channel: str, settings: Settings, exc: BaseException) -> str:
+    """Say in words (Vietnamese / English) why `channel` could not start and what to check.
+
+    The adapters' errors only say "transient" or "unauthorized"; to tell a server that cannot
+    be reached from a token that is refused or a server that is not a Bot API at all, this asks
+    the platform's getMe once more and reads the answer itself.
+    """
+    label = _LABELS.get(channel, channel)
+    config = settings.telegram if channel == "telegram" else settings.zalo
+    url = _shown_url(config.base_url)
+    token = config.token.get_secret_value()
+    env = f"THIDUA_{channel.upper()}__TOKEN"
+    if isinstance(exc, RateLimited):
+        return _wait_line(label)
+    try:
+        async with httpx.AsyncClient(timeout=PROBE_TIMEOUT) as client:
+            answer = await client.post(f"{config.base_url}{token}/getMe")
+    except httpx.TimeoutException:
+        seconds = f"{PROBE_TIMEOUT:.0f}"
+        return _line(
+            f"{label}: máy chủ {url} không trả lời trong {seconds} giây: kiểm tra mạng"
+            " hoặc thử lại sau",
+            f"{label}: the server at {url} did not answer within {seconds} seconds:"
+            " check the network or try again later",
+        )
+    except (httpx.HTTPError, httpx.InvalidURL):
+        return _line(
+            f"{label}: không kết nối được tới máy chủ {url} ({channel}.base_url): kiểm tra"
+            " mạng, tường lửa, proxy hoặc địa chỉ này",
+            f"{label}: cannot connect to the server at {url} ({channel}.base_url): check the"
+            " network, a firewall or proxy, or the address",
+        )
+    try:
+        body: Any = answer.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("ok"), bool):
+        kind = answer.headers.get("content-type", "").split(";")[0].strip()
+        what = f"HTTP {answer.status_code}" + (f", {kind}" if kind else "")
+        return _line(
+            f"{label}: máy chủ {url} có trả lời nhưng không phải Bot API của {label} ({what}):"
+            f" kiểm tra {channel}.base_url",
+            f"{label}: the server at {url} answered, but not as the {label} Bot API ({what}):"
+            f" check {channel}.base_url",
+        )
+    code = body.get("error_code")
+    code = code if isinstance(code, int) else answer.status_code
+    if body["ok"]:
+        # getMe works now: the failure came later (or passed). The adapter's own words, masked.
+        detail = redact(str(exc) or type(exc).__name__, settings.secrets())[:200]
+        return _line(
+            f"{label}: kết nối được nhưng không khởi động được ({detail}): thử chạy lại",
+            f"{label}: connected, but could not start ({detail}): try running it again",
+        )
+    if code == 401 or (channel == "telegram" and code == 404):
+        # Telegram answers 404 both to a malformed token and to a base_url without /bot.
+        vi_more = ", và telegram.base_url phải kết thúc bằng /bot" if code == 404 else ""
+        en_more = ", and telegram.base_url must end in /bot" if code == 404 else ""
+        return _line(
+            f"{label}: máy chủ từ chối mã bot (lỗi {code}): kiểm tra biến môi trường"
+            f" {env}{vi_more}",
+            f"{label} refused the bot token (error {code}): check {env}{en_more}",
+        )
+    if code == 429:
+        return _wait_line(label)
+    if code >= 500:
+        return _line(
+            f"{label}: máy chủ {url} đang gặp lỗi (lỗi {code}): thử lại sau ít phút",
+            f"{label}: the server at {url} has a problem (error {code}): try again in a few"
+            " minutes",
+        )
+    description = body.get("description")
+    said = redact(description, settings.secrets())[:200] if isinstance(description, str) else ""
+    return _line(
+        f"{label}: máy chủ từ chối yêu cầu (lỗi {code}{': ' + said if said else ''})",
+        f"{label}: the server refused the request (error {code}{': ' + said if said else ''})",
+    )
+
+
+def _wait_line(label: str) -> str:
+    return _line(
+        f"{label}: máy chủ yêu cầu chờ (429, quá nhiều yêu cầu): thử lại sau ít phút",
+        f"{label}: the server asks us to wait (429, too many requests): try again in a few minutes",
+    )
+
+
+ROLE_VI = {"rep": "đại diện", "secretary": "thư ký", "admin": "quản trị"}
+
+
+async def run_console(
+    settings: Settings,
+    user: str,
+    *,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    greet: TextIO | None = None,
+) -> None:
+    """Run the console channel for one user: replies on `out`, the greeting on `greet`."""
+    notes = greet or sys.stderr
     async with open_database(settings.database.path) as db:
         router = await build_router(db, settings)
-        router.register(ConsoleChannel.name, ConsoleChannel())
-        await chat_loop(router, user)
+        router.register(ConsoleChannel.name, ConsoleChannel(out))
+        async with db.read() as repos:
+            member = await repos.members.find(ConsoleChannel.name, user)
+            unit = await repos.units.get(member.unit_code) if member else None
+            title = await org.unit_title(repos, unit, settings.org) if unit else ""
+        # stderr: stdout is the conversation, which scripts read.
+        path = settings.database.location()
+        notes.write(f"Cơ sở dữ liệu / database: {path}\n")
+        if member is not None and unit is not None:
+            role = member.role.value
+            notes.write(
+                f"Đang trò chuyện với tư cách {user}: {ROLE_VI.get(role, role)}, {title} /"
+                f" talking as {user} ({role}, {unit.code})\n"
+            )
+        else:
+            notes.write(
+                f"Đang trò chuyện với tư cách {user}, chưa tham gia: hãy gõ mã mời (thidua"
+                f" invite) / talking as {user}, not enrolled: type an invite code (thidua invite)\n"
+            )
+        notes.write(
+            "Mỗi dòng là một tin nhắn; thoát: Ctrl-D hoặc Ctrl-C /"
+            " one line is one message; to leave: Ctrl-D or Ctrl-C\n"
+        )
+        notes.flush()
+        try:
+            await chat_loop(router, user, stdin)
+        except asyncio.CancelledError:
+            notes.write("\n")  # after the terminal's "^C", so the shell prompt starts clean
+            raise

@@ -68,9 +68,31 @@ _WORDS: dict[str, Command] = {
     "xong": Command.GUI,
 }
 
-# Commands that carry an argument: "/start CODE", "sửa 3".
-_WITH_ARGUMENT = {Command.START, Command.SUA}
 _BOT_SUFFIX = re.compile(r"^(/?[^\s@]+)@\w+")
+
+
+# At a question reached by "sửa N": keep the answer it has and go back to the summary.
+_KEEP_WORDS = frozenset(
+    {"giu nguyen", "giu", "giu lai", "khong doi", "khong sua", "nhu cu", "de nguyen", "van vay"}
+)
+_PARTICLES = frozenset({"a", "da", "vang", "nhe", "nha", "thoi"})
+
+
+def is_keep(text: str) -> bool:
+    """True for "giữ nguyên", "không đổi", "như cũ"… (politeness around them allowed)."""
+    words = [w for w in fold(text).strip(" .!").split() if w not in _PARTICLES]
+    return " ".join(words) in _KEEP_WORDS
+
+
+# Bare command words that are also ordinary words a person may give as an answer ("Huy" is a
+# name, "xong" and "mới" a state of works, "sửa" a kind of work): at a free-text question they
+# are confirmed, never guessed.
+AMBIGUOUS_WORDS = frozenset({"huy", "xong", "moi", "sua"})
+# "sua 3", "sửa câu 3", "sua 3 ạ": the only shapes in which "sửa" is a command with an argument.
+_EDIT_ARGUMENT = re.compile(r"(?:cau\s*)?(-?[0-9]+)(?:\s*(?:a|nhe|nha))?[.!]?", re.ASCII)
+# "start CODE" without a slash is a command only when CODE is shaped like an invite code, so an
+# answer such as "Start up xanh" is an answer, not a wrong code.
+_CODE = re.compile(r"[A-Za-z0-9]{8}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -80,27 +102,45 @@ class Parsed:
     command: Command
     argument: str = ""
     raw_word: str = ""
+    slashed: bool = False  # typed as "/huy": a command beyond doubt
+
+    @property
+    def ambiguous(self) -> bool:
+        """A bare word that could also be an answer to a free-text question."""
+        return not self.slashed and not self.argument and self.raw_word in AMBIGUOUS_WORDS
 
 
 def parse_command(text: str) -> Parsed | None:
-    """Return the command a message is, or None when it is not one of the command words."""
+    """Return the command a message is, or None when it is not one of the command words.
+
+    A message that merely begins with a command word is not a command: "Sửa nhà cho hộ nghèo"
+    is an answer. Only "sửa N" and "/start CODE" (or a bare code-shaped argument) carry one.
+    """
     stripped = _BOT_SUFFIX.sub(r"\1", text.strip())  # "/start@thidua_bot CODE"
     if not stripped:
         return None
-    folded = fold(stripped).lstrip("/")
+    folded = fold(stripped)
+    slashed = folded.startswith("/")
+    folded = folded.lstrip("/")
     if not folded:
         return None
     whole = folded.replace(" ", "")
     if whole in _WORDS:
-        return Parsed(_WORDS[whole], "", whole)
-    # "sua 3", "sua3", "start ABC": a command word followed by an argument.
-    head = folded.partition(" ")[0]
+        return Parsed(_WORDS[whole], "", whole, slashed)
+    head, _, tail = folded.partition(" ")
     command = _WORDS.get(head)
-    if command in _WITH_ARGUMENT and command is not None:
-        return Parsed(command, _original_tail(stripped), head)
-    match = re.fullmatch(r"(sua)(\d+)", whole)
+    if command is Command.START:
+        argument = _original_tail(stripped)
+        if slashed or _CODE.fullmatch(re.sub(r"[\s\-_.]", "", argument)):
+            return Parsed(command, argument, head, slashed)
+        return None
+    # NFKC reads "¹²", "①" and full-width digits as the digits they show.
+    edit = _EDIT_ARGUMENT.fullmatch(unicodedata.normalize("NFKC", tail).strip())
+    if command is Command.SUA and edit:
+        return Parsed(command, edit.group(1), head, slashed)
+    match = re.fullmatch(r"sua([0-9]{1,4})", whole, re.ASCII)
     if match:
-        return Parsed(Command.SUA, match.group(2), "sua")
+        return Parsed(Command.SUA, match.group(1), "sua", slashed)
     return None
 
 

@@ -30,19 +30,22 @@ from bot.forms.flow import (
     read_step,
 )
 from bot.forms.kinds import kind_of
-from bot.forms.render import lead, render
+from bot.forms.render import lead, render, sent_view
 from bot.messages import Button, InboundKind, Outbound
-from bot.parsers import parse_position, render_day
-from bot.words import NAVIGATION, Command, Parsed
+from bot.parsers import parse_menu, parse_position, parse_yesno, render_day
+from bot.words import NAVIGATION, Command, Parsed, parse_command
+from handlers import invite
 from storage.models import Draft, Submission
 
 __all__ = [
     "FLOW",
+    "ask_again",
     "offer_status_pick",
     "on_input",
     "paused_form_word",
     "start_registration",
     "start_report",
+    "takes_words",
 ]
 
 
@@ -90,7 +93,8 @@ async def _choose(ctx: Context, menu: Command) -> list[Outbound]:
         return [ctx.say(f"form_none_{menu.value}", unit=ctx.unit.name)]
     if len(slots) == 1:
         return await _open(ctx, slots[0])
-    _enter(ctx, PickForm(menu=menu, choices=[(s.code, s.form.id) for s in slots]))
+    choices = [(s.code, s.form.id) for s in slots]
+    _enter(ctx, PickForm(menu=menu, choices=choices, labels=[s.form.title for s in slots]))
     return [_pick_form_prompt(ctx, slots)]
 
 
@@ -146,7 +150,8 @@ async def _pick_work(ctx: Context, slot: Slot) -> list[Outbound]:
         return [ctx.say("form_no_works", unit=ctx.unit.name)]
     registration = slot.campaign.form(slot.form.about)
     labels = [catalogue.work_title(w.answers, registration) or f"#{w.id}" for w in works]
-    _enter(ctx, PickWork(campaign=slot.code, form=slot.form.id, choices=[w.id for w in works]))
+    choices = [w.id for w in works]
+    _enter(ctx, PickWork(campaign=slot.code, form=slot.form.id, choices=choices, labels=labels))
     lines, buttons = numbered(ctx.texts, labels)
     return [ctx.say("form_pick_work", buttons=[*buttons, ctx.cancel_row], lines=lines)]
 
@@ -192,14 +197,21 @@ async def _begin(
 
 
 async def _intro(ctx: Context, slot: Slot, work: int | None) -> Outbound:
+    """The form's title, the unit and the deadline — and, once it has passed, that this is late."""
     assert ctx.unit is not None
     due = render_day(slot.form.due_on)
     if work is not None:
         name = await _work_name(ctx, slot, work)
-        return ctx.say(
+        intro = ctx.say(
             "form_intro_work", title=slot.form.title, work=name, unit=ctx.unit.name, due=due
         )
-    return ctx.say("form_intro", title=slot.form.title, unit=ctx.unit.name, due=due)
+    else:
+        intro = ctx.say("form_intro", title=slot.form.title, unit=ctx.unit.name, due=due)
+    late = rules.late_days(slot, ctx.now, ctx.settings.schedule.zone())
+    if late:
+        late_line = ctx.texts("form_intro_late", due=due, days=late)
+        return intro.model_copy(update={"text": f"{intro.text}\n{late_line}"})
+    return intro
 
 
 async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
@@ -243,7 +255,9 @@ def _gone(ctx: Context) -> list[Outbound]:
 
 
 async def _take_form(ctx: Context, step: PickForm, text: str) -> list[Outbound]:
-    index = parse_position(text, len(step.choices))
+    index = (
+        parse_menu(text, step.labels) if step.labels else parse_position(text, len(step.choices))
+    )
     if index is None:
         return [ctx.say("form_pick_number", count=len(step.choices))]
     slot = await _slot(ctx, *step.choices[index])
@@ -251,7 +265,9 @@ async def _take_form(ctx: Context, step: PickForm, text: str) -> list[Outbound]:
 
 
 async def _take_work(ctx: Context, step: PickWork, text: str) -> list[Outbound]:
-    index = parse_position(text, len(step.choices))
+    index = (
+        parse_menu(text, step.labels) if step.labels else parse_position(text, len(step.choices))
+    )
     if index is None:
         return [ctx.say("form_pick_number", count=len(step.choices))]
     slot = await _slot(ctx, step.campaign, step.form)
@@ -268,7 +284,7 @@ async def _take_work(ctx: Context, step: PickWork, text: str) -> list[Outbound]:
 
 async def _take_draft_choice(ctx: Context, step: DraftOffer, text: str) -> list[Outbound]:
     assert ctx.member is not None
-    index = parse_position(text, 2)
+    index = parse_menu(text, [ctx.texts("menu_continue"), ctx.texts("menu_restart")])
     draft = await _draft(ctx, step.draft)
     if draft is None:
         return _gone(ctx)
@@ -295,7 +311,11 @@ async def _take_draft_choice(ctx: Context, step: DraftOffer, text: str) -> list[
 
 
 async def _take_more(ctx: Context, step: More, text: str) -> list[Outbound]:
-    index = parse_position(text, 2)
+    # "Đăng ký thêm?" is a yes/no question too: "có" registers another, "thôi", "không" stop.
+    yes = parse_yesno(text)
+    index = parse_menu(text, [ctx.texts("menu_more"), ctx.texts("menu_finish")])
+    if index is None and yes is not None:
+        index = 0 if yes else 1
     if index is None:
         return [ctx.say("form_more_choice")]
     if index == 1:
@@ -317,7 +337,16 @@ async def _answer(ctx: Context, step: Answering, parsed: Parsed | None) -> list[
     takes_files = asked is not None and kind_of(asked).takes_files
     if ctx.inbound.kind is InboundKind.UNSUPPORTED:  # a sticker, a voice note, a Zalo document
         return [ctx.say("form_file_unsupported" if takes_files else "text_only")]
-    given = await _input(ctx, parsed, store=takes_files)
+    given: Input | None
+    if step.pending is not None:
+        resolved = await _resolve_pending(ctx, step)
+        if isinstance(resolved, list):
+            return resolved
+        given = resolved
+    elif parsed is not None and parsed.ambiguous and asked is not None and kind_of(asked).free_text:
+        return _confirm_word(ctx, step, parsed)  # the router sends these only to a free-text one
+    else:
+        given = await _input(ctx, parsed, store=takes_files)
     if given is None:
         return [ctx.say("form_photo_failed")]
     state, events = engine.step(slot.form, before, given, slot.period)
@@ -327,6 +356,40 @@ async def _answer(ctx: Context, step: Answering, parsed: Parsed | None) -> list[
     info.engine = state
     await ctx.repos.drafts.save(ctx.member.id, draft.draft_key, info.stored(), ctx.now)
     return render(events, slot.form, ctx.texts)
+
+
+def _confirm_word(ctx: Context, step: Answering, parsed: Parsed) -> list[Outbound]:
+    """A bare "Huy", "xong", "mới", "sửa" at a free-text question: ask which was meant."""
+    word = ctx.inbound.text.strip()
+    step.pending, step.pending_command = word, parsed.command
+    _enter(ctx, step)
+    action = ctx.texts(f"word_action_{parsed.command.value}")
+    buttons = [
+        [Button(label=f"1. {action[:1].upper()}{action[1:]}", value="1")],
+        [Button(label=ctx.texts("word_as_answer", word=word), value="2")],
+    ]
+    return [ctx.say("form_word_or_answer", buttons=buttons, word=word, action=action)]
+
+
+async def _resolve_pending(ctx: Context, step: Answering) -> Input | list[Outbound]:
+    """After "which did you mean?": 1 runs the command, 2 keeps the word as the answer, and
+    anything else is taken as a fresh message."""
+    word, command = step.pending or "", step.pending_command
+    step.pending, step.pending_command = None, None
+    _enter(ctx, step)
+    choice = parse_position(ctx.inbound.text, 2)
+    if choice == 1:
+        return Text(word)
+    if choice is None or command is None:
+        parsed = parse_command(ctx.inbound.text) if ctx.inbound.kind is InboundKind.TEXT else None
+        given = await _input(ctx, parsed, store=False)
+        return given if given is not None else [ctx.say("form_photo_failed")]
+    if command is Command.HUY:
+        ctx.conversation.reset()
+        return [ctx.say("form_cancelled", command=step.purpose.resume_word.value)]
+    if command is Command.MOI:
+        return await invite.start(ctx)
+    return Nav(command)
 
 
 async def _input(ctx: Context, parsed: Parsed | None, *, store: bool) -> Input | None:
@@ -377,16 +440,10 @@ async def _submit(
             info.target, answers=answers, member_id=ctx.member.id, now=ctx.now, late_days=0
         )
         status = ctx.texts("form_status_on_time", due=due)
-        return [
-            ctx.say(
-                "form_amended",
-                title=slot.form.title,
-                unit=ctx.unit.name,
-                what=what,
-                edits=version - 1,
-                status=status,
-            )
-        ]
+        done = ctx.texts(
+            "form_amended", what=what, unit=ctx.unit.name, edits=version - 1, status=status
+        )
+        return [Outbound(text=f"{done} {ctx.texts('form_next', due=due)}")]
     if rules.opening(slot, ctx.now, zone) is rules.Opening.CLOSED:
         ctx.conversation.reset()  # the draft stays: nothing typed is lost
         return [ctx.say("form_closed", title=slot.form.title, date=due)]
@@ -407,9 +464,12 @@ async def _submit(
         if late
         else ctx.texts("form_status_on_time", due=due)
     )
-    saved = ctx.say(
-        "form_saved", title=slot.form.title, unit=ctx.unit.name, what=what, status=status
+    key = {FormKind.REGISTRATION: "form_saved_work", FormKind.UPDATE: "form_saved_update"}
+    done = ctx.texts(
+        key.get(slot.form.kind, "form_saved"), what=what, unit=ctx.unit.name, status=status
     )
+    after = "form_next" if not late else "form_next_late"
+    saved = Outbound(text=f"{done} {ctx.texts(after, due=due)}")
     if slot.form.multiple and slot.form.kind is FormKind.REGISTRATION:
         _enter(ctx, More(campaign=slot.code, form=slot.form.id))
         buttons = [
@@ -424,14 +484,18 @@ async def _submit(
 
 
 async def _what(ctx: Context, slot: Slot, answers: dict[str, Any], work: int | None) -> str:
-    """' "Thắp sáng hẻm 12"': the work a confirmation is about, if there is one."""
+    """What a confirmation is about: the work by its name ("“Thắp sáng hẻm 12”"), else the
+    form's title as a phrase inside a sentence ("báo cáo tổng kết đợt thi đua")."""
     if slot.form.kind is FormKind.REGISTRATION:
         name = catalogue.work_title(answers, slot.form)
     elif work is not None:
         name = await _work_name(ctx, slot, work)
     else:
         name = ""
-    return f' "{name}"' if name else ""
+    if name:
+        return ctx.texts("quoted", text=name)
+    title = slot.form.title
+    return title[:1].lower() + title[1:]
 
 
 def offer_status_pick(ctx: Context, choices: list[int]) -> None:
@@ -449,9 +513,49 @@ async def _take_status_pick(ctx: Context, step: StatusPick, text: str) -> list[O
     if sent is None or slot is None:
         return _gone(ctx)
     if not rules.may_amend(slot, ctx.now, ctx.settings.schedule.zone()):
+        # Past the deadline nothing changes, but what was sent can always be read.
         ctx.conversation.reset()
-        return [ctx.say("form_amend_closed", date=render_day(slot.form.due_on))]
+        when = render_day(ctx.local(sent.last_submitted_at).date())
+        lines = [
+            ctx.texts("form_sent_head", title=slot.form.title, date=when),
+            *sent_view(slot.form, sent.answers, ctx.texts),
+            ctx.texts("form_amend_closed", date=render_day(slot.form.due_on)),
+        ]
+        return [Outbound(text="\n".join(lines))]
     return await _begin(ctx, slot, Purpose.AMEND, work=sent.work_id, target=sent)
+
+
+async def takes_words(ctx: Context) -> bool:
+    """True when the open question is a free-text one (and no word waits for confirmation)."""
+    step = read_step(ctx.conversation.step, ctx.conversation.data)
+    if not isinstance(step, Answering) or step.pending is not None:
+        return False
+    draft = await _draft(ctx, step.draft)
+    info = _draft_info(draft) if draft else None
+    slot = await _slot(ctx, info.campaign, info.form) if info else None
+    if info is None or slot is None or info.engine.current is None:
+        return False
+    asked = next((q for q in slot.form.questions if q.id == info.engine.current), None)
+    return asked is not None and kind_of(asked).free_text
+
+
+async def ask_again(ctx: Context) -> list[Outbound]:
+    """After an interruption (trogiup, trangthai…): say again what the form is waiting for."""
+    step = read_step(ctx.conversation.step, ctx.conversation.data)
+    if isinstance(step, Answering):
+        draft = await _draft(ctx, step.draft)
+        info = _draft_info(draft) if draft else None
+        slot = await _slot(ctx, info.campaign, info.form) if info else None
+        if info is None or slot is None:
+            return _gone(ctx)
+        return render(engine.resume(slot.form, info.engine), slot.form, ctx.texts)
+    if isinstance(step, PickForm | PickWork | StatusPick):
+        return [ctx.say("form_pick_number", count=len(step.choices))]
+    if isinstance(step, DraftOffer):
+        return [ctx.say("form_draft_choice")]
+    if isinstance(step, More):
+        return [ctx.say("form_more_choice")]
+    return []
 
 
 def paused_form_word(ctx: Context) -> Command | None:

@@ -47,13 +47,14 @@ async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
     if parsed is not None and parsed.command is Command.QUAYLAI:
         return await start(ctx)
     if parsed is not None:
-        return await _ask_again(ctx)
+        return await ask_again(ctx)
     if step == "role":
         return await _take_role(ctx)
     return await _take_unit(ctx)
 
 
-async def _ask_again(ctx: Context) -> list[Outbound]:
+async def ask_again(ctx: Context) -> list[Outbound]:
+    """Ask again for what the invite conversation is waiting for."""
     if ctx.conversation.step == "role":
         unit = await ctx.repos.units.get(ctx.conversation.data["unit"])
         if unit is not None:

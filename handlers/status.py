@@ -46,6 +46,13 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
         sent_in_campaign = await ctx.repos.submissions.for_unit(ctx.unit.code, code)
         for submission in sent_in_campaign:
             by_form.setdefault((code, submission.form_id), []).append(submission)
+    # The registered works by id: an update's line says which work it is about.
+    works = {
+        submission.id: catalogue.work_title(submission.answers, slot.form)
+        for slot in slots
+        if slot.form.kind is FormKind.REGISTRATION
+        for submission in by_form.get((slot.code, slot.form.id), [])
+    }
     current_campaign = ""
     for slot in slots:
         if slot.code != current_campaign:
@@ -54,7 +61,7 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
         sent = by_form.get((slot.code, slot.form.id), [])
         for submission in sent:
             choices.append(submission.id)
-            lines.append(_sent_line(ctx, slot, submission, len(choices)))
+            lines.append(_sent_line(ctx, slot, submission, len(choices), works))
         if sent and (slot.form.multiple is False or slot.form.kind is not FormKind.REGISTRATION):
             continue
         kept = drafts.get(catalogue.draft_key(slot))
@@ -83,7 +90,7 @@ async def _unit_status(ctx: Context, slots: list[Slot]) -> list[Outbound]:
                     )
                 )
     messages = [Outbound(text="\n".join(lines))]
-    if choices:
+    if choices and not ctx.interrupting:  # mid-form, the form's question comes back instead
         forms.offer_status_pick(ctx, choices)
         buttons = [[Button(label=str(n), value=str(n)) for n in range(1, min(len(choices), 8) + 1)]]
         messages.append(ctx.say("status_pick", buttons=[*buttons, ctx.cancel_row]))
@@ -94,14 +101,25 @@ def _word(slot: Slot) -> str:
     return "dangky" if slot.form.kind is FormKind.REGISTRATION else "baocao"
 
 
-def _sent_line(ctx: Context, slot: Slot, submission: Submission, number: int) -> str:
+def _sent_line(
+    ctx: Context, slot: Slot, submission: Submission, number: int, works: dict[int, str]
+) -> str:
+    """'1. Đăng ký … "Thắp sáng hẻm 12": gửi 20/11/2023, sửa lần cuối 25/11/2023'."""
     label = slot.form.title
     if slot.form.kind is FormKind.REGISTRATION:
         name = catalogue.work_title(submission.answers, slot.form)
-        label = f'{label} "{name}"' if name else label
+    else:  # an update names the work it is about
+        name = works.get(submission.work_id or 0, "")
+    if name:
+        label = f"{label} {ctx.texts('quoted', text=name)}"
     late = ctx.texts("status_sent_late", days=submission.late_days) if submission.late_days else ""
-    when = render_day(ctx.local(submission.last_submitted_at).date())
-    return ctx.texts("status_sent", number=number, label=label, date=when, late=late)
+    first = render_day(ctx.local(submission.first_submitted_at).date())
+    last = render_day(ctx.local(submission.last_submitted_at).date())
+    if submission.version > 1:
+        return ctx.texts(
+            "status_sent_changed", number=number, label=label, date=first, changed=last, late=late
+        )
+    return ctx.texts("status_sent", number=number, label=label, date=first, late=late)
 
 
 def _overview(ctx: Context, campaigns: list[Campaign]) -> list[Outbound]:

@@ -89,6 +89,14 @@ class UnitRepo(_Repo):
         row = await self._one(f"SELECT {_UNIT_COLUMNS} FROM units WHERE code = ?", (code,))
         return _unit(row) if row else None
 
+    async def find_nocase(self, code: str) -> list[Unit]:
+        """Return the units whose code is `code` in any case (one, unless an old import made two)."""
+        rows = await self._all(
+            f"SELECT {_UNIT_COLUMNS} FROM units WHERE code = ? COLLATE NOCASE ORDER BY code",
+            (code,),
+        )
+        return [_unit(row) for row in rows]
+
     async def all(self) -> list[Unit]:
         """Return every unit in tree order."""
         rows = await self._all(f"SELECT {_UNIT_COLUMNS} FROM units ORDER BY path")

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import admin
 from bot.campaigns.loader import load_file
 from bot.campaigns.model import Campaign
 from bot.forms import engine
 from bot.forms.engine import Ask, FormState, Refused, Summary, Text
 from bot.forms.render import render
-from bot.messages import Inbound, InboundKind
 from bot.texts import VI
 from tests.conftest import Bot
-from tests.transcript_runner import PhotoRecorder, campaign_path
+from tests.transcript_runner import campaign_path
 
 CAMPAIGN: Campaign = load_file(campaign_path("fuzz"), levels={"tinh", "xa", "khu_dan_cu"})[0]  # type: ignore[assignment]
 FORM = CAMPAIGN.forms[0]
@@ -61,13 +60,21 @@ def test_engine_never_crashes_and_refuses_clearly(text: str, index: int) -> None
     question = FORM.questions[index]
     before = FormState(answers={"kept": "giữ nguyên"}, current=question.id)
     after, events = engine.step(FORM, before, Text(text), PERIOD)
-    assert after.answers["kept"] == "giữ nguyên"
-    if question.id in after.answers:  # accepted: the engine moved on
-        assert after.current != question.id
-    else:
+    # Only this question's answer may change, and only when it was accepted.
+    others = {k: v for k, v in after.answers.items() if k != question.id}
+    assert others == before.answers
+    asked = events[-1]
+    assert isinstance(asked, Ask)
+    assert asked.total == len(FORM.questions)
+    assert asked.number == FORM.questions.index(asked.question) + 1
+    if question.id in after.answers:  # accepted: the first question still open comes next
+        first_open = next(q for q in FORM.questions if q.id not in after.answers)
+        assert asked.question == first_open and after.current == first_open.id
+        assert not any(isinstance(e, Refused) for e in events)
+    else:  # refused: a sentence saying why, then the same question again
         refused = [e for e in events if isinstance(e, Refused)]
         assert refused and after.current == question.id
-        assert isinstance(events[-1], Ask) and events[-1].question.id == question.id
+        assert asked.question == question
     for message in render(events, FORM, VI):
         assert message.text.strip()
         assert "Traceback" not in message.text and "None" not in message.text
@@ -94,6 +101,17 @@ def test_summary_renders_any_stored_value() -> None:
         assert message.text
 
 
+ASKED = re.compile(r"^Câu (\d+)/(\d+)\. (.*)$", re.MULTILINE)
+
+
+def _asked(replies: list[str]) -> tuple[int, int, str]:
+    """The last "Câu k/n. question" in some replies: (k, n, the question's line)."""
+    found = [match.groups() for reply in replies for match in ASKED.finditer(reply)]
+    assert found, f"no question asked in {replies}"
+    number, total, line = found[-1]
+    return int(number), int(total), line
+
+
 async def _answers(bot: Bot, member_id: int) -> dict[str, object]:
     async with bot.db.read() as repos:
         draft = await repos.drafts.get(member_id, "fuzz/all-kinds/new")
@@ -101,59 +119,77 @@ async def _answers(bot: Bot, member_id: int) -> dict[str, object]:
     return dict(draft.state["engine"]["answers"])
 
 
+async def _everything_else(bot: Bot, member_id: int) -> dict[str, list[tuple[object, ...]]]:
+    """Every stored row a person typing in their own form must not touch."""
+    queries: dict[str, tuple[str, tuple[object, ...]]] = {
+        "members": ("SELECT * FROM members ORDER BY id", ()),
+        "invites": ("SELECT * FROM invites ORDER BY id", ()),
+        "other chats": (
+            "SELECT * FROM conversations WHERE NOT (channel = 'console' AND chat_id = 'ba-lan')"
+            " ORDER BY channel, chat_id",
+            (),
+        ),
+        "other drafts": ("SELECT * FROM drafts WHERE member_id != ? ORDER BY id", (member_id,)),
+        "submissions": ("SELECT * FROM submissions ORDER BY id", ()),
+        "versions": ("SELECT * FROM submission_versions ORDER BY submission_id, version", ()),
+        "attachments": ("SELECT * FROM attachments ORDER BY id", ()),
+    }
+    return {
+        name: [tuple(row) for row in await bot.db.conn.execute_fetchall(sql, params)]
+        for name, (sql, params) in queries.items()
+    }
+
+
 async def test_garbage_through_the_router_changes_nothing_stored(bot: Bot) -> None:
-    await admin.load_campaign(bot.db, bot.settings, campaign_path("fuzz"), bot.clock.now())
+    await bot.load_campaign(campaign_path("fuzz"))
     await bot.enrol("ba-lan", "KP-01", "rep")
     await bot.enrol("ong-tu", "KP-02", "rep")
-    # Another unit's finished submission must never move.
-    for text in [
-        "dangky",
-        "Tên",
-        "Dài",
-        "12",
-        "3,5",
-        "45 triệu",
-        "30/11/2023",
-        "11/2023",
-        "1",
-        "1,2",
-        "có",
-    ]:
+    await bot.enrol("co-ba", "KP-03", "rep")
+    answers = ["Tên", "Dài", "12", "3,5", "45 triệu", "30/11/2023", "11/2023", "1", "1,2", "có"]
+    # Another unit's finished submission, and a third person's half-filled draft.
+    for text in ["dangky", *answers]:
         await bot.say("ong-tu", text)
-    bot.router.register("console", PhotoRecorder())
-    await bot.send(
-        Inbound(
-            channel="console",
-            chat_id="ong-tu",
-            user_id="ong-tu",
-            kind=InboundKind.PHOTO,
-            photo_ref="p",
-        )
-    )
+    await bot.photo("ong-tu")
     for text in ["xong", "https://example.vn/bien-ban.pdf", "gui"]:
         await bot.say("ong-tu", text)
-    await bot.say("ba-lan", "dangky")
-    for text in ["Tên", "Dài", "12", "3,5", "45 triệu", "30/11/2023", "11/2023", "1", "1,2", "có"]:
+    for text in ["dangky", "Tên của cô Ba", "Dài"]:
+        await bot.say("co-ba", text)
+    # ba-lan answers up to the photo question.
+    for text in ["dangky", *answers]:
         await bot.say("ba-lan", text)
     async with bot.db.read() as repos:
         member = await repos.members.find("console", "ba-lan")
-        other_before = await repos.submissions.for_unit("KP-02", "fuzz", "all-kinds")
-    assert member is not None and len(other_before) == 1
+        assert len(await repos.submissions.for_unit("KP-02", "fuzz", "all-kinds")) == 1
+    assert member is not None
+    untouched = await _everything_else(bot, member.id)
+    total = len(FORM.questions)
     rng = random.Random(20231130)
     alphabet = "aăâbcdđeêghiklmnoôơpqrstuưvxy0123456789 ,./-%🙂\x00\n\t漢Ж"
+    outcomes = {"refused": 0, "accepted": 0}
     for round_number in range(180):
-        number = round_number % len(FORM.questions) + 1
+        number = round_number % total + 1
         question = FORM.questions[number - 1]
-        await bot.say("ba-lan", f"sua {number}")
+        assert _asked(await bot.say("ba-lan", f"sua {number}"))[:2] == (number, total)
         before = await _answers(bot, member.id)
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         replies = await bot.say("ba-lan", text)
-        assert replies and all(r.strip() for r in replies), text
-        assert not any("trục trặc" in r for r in replies), text
+        where = f"round {round_number}, question {number} ({question.kind}), typed {text!r}"
+        assert replies and all(r.strip() for r in replies), where
+        assert not any("trục trặc" in r for r in replies), where
         after = await _answers(bot, member.id)
-        others = {k: v for k, v in after.items() if k != question.id}
-        assert others == {k: v for k, v in before.items() if k != question.id}, text
-    async with bot.db.read() as repos:
-        other_after = await repos.submissions.for_unit("KP-02", "fuzz", "all-kinds")
-        mine = await repos.submissions.for_unit("KP-01", "fuzz", "all-kinds")
-    assert other_after == other_before and mine == []
+        asked, asked_total, line = _asked(replies)
+        assert asked_total == total, where
+        assert line.startswith(FORM.questions[asked - 1].prompt), f"{where}: {line!r}"
+        if asked == number:  # refused: the same question again, and nothing stored changed
+            assert after == before, where
+            outcomes["refused"] += 1
+        else:  # accepted: only this answer changed, and the first question still open follows
+            assert question.id in after, where
+            assert {k: v for k, v in after.items() if k != question.id} == {
+                k: v for k, v in before.items() if k != question.id
+            }, where
+            first_open = next(n for n, q in enumerate(FORM.questions, 1) if q.id not in after)
+            assert asked == first_open, where
+            outcomes["accepted"] += 1
+        assert await _everything_else(bot, member.id) == untouched, where
+    assert outcomes["refused"] > 20 and outcomes["accepted"] > 20, outcomes  # both were tried

@@ -96,6 +96,17 @@ def _month(y: int, m: int) -> DateValue:
         ("trên 30", 30),
         ("Tổng cộng 1.200 hộ", 1200),
         ("999.999.999.999.999.999", 999_999_999_999_999_999),
+        ("5,000,000", 5_000_000),  # two groups of three after commas: thousands, not decimals
+        ("1,234,567 hộ", 1_234_567),
+        # A magnitude is read as what it says, not as a unit after the number.
+        ("2 nghìn", 2000),
+        ("45 triệu", 45_000_000),
+        ("45tr", 45_000_000),
+        ("500k", 500_000),
+        ("3 trăm", 300),
+        ("2 nghìn hộ", 2000),
+        ("mười hai", 12),
+        ("dạ 12 ạ", 12),
     ],
 )
 def test_int_accepted(typed: str, expected: int) -> None:
@@ -117,13 +128,10 @@ def test_int_accepted(typed: str, expected: int) -> None:
         "12, 13",
         "1 2",
         "12 3456",
-        "2 nghìn",  # a magnitude, not a unit: refused rather than read as 2
-        "45 triệu",
-        "45tr",
-        "500k",
-        "3 trăm",
-        "2 rưỡi",
-        "mười hai",
+        "2 rưỡi",  # 2,5
+        "1,5 triệu rưỡi",
+        "5,000,000.5",
+        "5,000,00",
         "30/11",
         "12 hộ dân cư ở khu phố",  # more than four unit words is prose
         "hộ 12",
@@ -160,6 +168,12 @@ def test_int_refused(typed: str) -> None:
         ("12", "12"),
         ("khoảng 2,5 ha", "2.5"),
         ("73,5%", "73.5"),
+        ("5,000,000", "5000000"),
+        ("3,5 triệu", "3500000"),
+        ("1,5 nghìn", "1500"),
+        ("2 rưỡi", "2.5"),
+        ("hai phẩy năm", "2.5"),
+        ("3,5 ạ", "3.5"),
     ],
 )
 def test_number_accepted(typed: str, expected: str) -> None:
@@ -177,8 +191,7 @@ def test_number_accepted(typed: str, expected: str) -> None:
         ",5",
         ".5",
         "3,5 và 4",
-        "3,5 triệu",
-        "1,5 nghìn",
+        "1,5 triệu 200 nghìn",
         "0," + "1" * 13,  # more decimals than anyone types
     ],
 )

@@ -146,10 +146,19 @@ def keyboard(message: Outbound) -> InlineKeyboardMarkup | None:
     if not message.buttons:
         return None
     rows = [
-        [InlineKeyboardButton(button.label[:64], callback_data=button.value[:64]) for button in row]
+        [
+            InlineKeyboardButton(button.label[:64], callback_data=_fit_bytes(button.value, 64))
+            for button in row
+        ]
         for row in message.buttons
     ]
     return InlineKeyboardMarkup(rows)
+
+
+def _fit_bytes(value: str, limit: int) -> str:
+    """At most `limit` UTF-8 bytes, cut between characters (Telegram counts callback bytes)."""
+    data = value.encode("utf-8")[:limit]
+    return data.decode("utf-8", "ignore") or "?"
 
 
 def map_error(exc: tg_error.TelegramError) -> ChannelError:
@@ -204,6 +213,9 @@ class TelegramChannel:
         try:
             await self.app.initialize()
         except tg_error.TelegramError as exc:
+            # initialize() opened the bot's HTTP connections before getMe failed: close them.
+            with contextlib.suppress(Exception):
+                await self.app.bot.shutdown()
             raise map_error(exc) from None
         self.router.links.telegram_username = self.app.bot.username
         assert self.app.updater is not None

@@ -23,8 +23,8 @@ from pydantic import BaseModel, Field
 
 from bot.campaigns.model import Form, Question
 from bot.forms.kinds import Accepted, Refusal, kind_of, still_fits
-from bot.parsers import parse_position
-from bot.words import Command
+from bot.parsers import is_confirmation, is_skip, parse_position
+from bot.words import Command, is_keep
 
 # --- inputs ---------------------------------------------------------------------------------
 
@@ -121,6 +121,9 @@ class FormState(BaseModel):
     done: bool = False
     # Questions whose answer stopped fitting the form: asked again with "form_question_changed".
     changed: list[str] = Field(default_factory=list)
+    # The visible questions when the person was last asked: "Câu k/n" never changes its n
+    # without a word about why.
+    shown: list[str] = Field(default_factory=list)
 
     def answered(self) -> int:
         """How many questions have an answer or were skipped."""
@@ -220,18 +223,43 @@ def step(
         # was added): ask what is missing before anything else.
         state.editing = False
         return state, _advance(form, state)
+    if state.editing and current is not None and current.id in state.answers and _keeps(given):
+        # "sửa 3" then "giữ nguyên" (or quaylai, gui): the answer stays; back to the summary,
+        # or to the first question still unanswered when sửa came before the summary.
+        state.editing = False
+        return state, [Notice("form_kept"), *_advance(form, state)]
     if isinstance(given, Nav):
         return state, _navigate(form, state, given, questions, current)
     if current is None:  # at the summary, anything but a navigation word
-        return state, [Notice("form_at_summary"), _summary(form, state)]
+        if isinstance(given, Text) and is_confirmation(given.text):
+            return state, _submit(form, state)  # "ok", "đồng ý", "đúng rồi"
+        # Once, what to type — not the whole summary again.
+        return state, [Notice("form_at_summary_hint")]
     if isinstance(given, Upload):
         return state, _upload(form, state, given, current, questions)
-    outcome = kind_of(current).parse(given.text, current, period)
+    kind = kind_of(current)
+    outcome = kind.parse(given.text, current, period)
+    if isinstance(outcome, Refusal) and _skips(current, given.text):
+        # "không biết", "chưa có", "không có ảnh" on an optional question: skip it.
+        state.answers[current.id] = None
+        return state, _advance(form, state)
     if isinstance(outcome, Refusal):
         return state, [Refused(current, outcome), *_reask(form, state)]
     assert isinstance(outcome, Accepted)
     state.answers[current.id] = outcome.value
     return state, _advance(form, state)
+
+
+def _skips(question: Question, text: str) -> bool:
+    """Words that leave an optional question empty (never on yes/no, where "không" answers)."""
+    return not question.required and kind_of(question).skip_words and is_skip(text)
+
+
+def _keeps(given: Input) -> bool:
+    """An input that means "leave this answer as it is"."""
+    if isinstance(given, Nav):
+        return given.command in (Command.QUAYLAI, Command.GUI)
+    return isinstance(given, Text) and is_keep(given.text)
 
 
 def _navigate(
@@ -337,11 +365,32 @@ def _ask(form: Form, state: FormState, question: Question, number: int, total: i
         has_current=has,
         first=number == 1,
     )
+    events: list[Event] = [*_count_changed(form, state)]
     if question.id in state.changed and question.id not in state.answers:
-        return [Notice("form_question_changed"), ask]
-    return [ask]
+        events.append(Notice("form_question_changed"))
+    return [*events, ask]
+
+
+def _count_changed(form: Form, state: FormState) -> list[Event]:
+    """A notice when the last answer hid or brought back questions (then remember the count)."""
+    now = [question.id for question in visible(form, state.answers)]
+    before, state.shown = state.shown, now
+    if not before or len(now) == len(before):
+        return []
+    if len(now) < len(before):
+        return [
+            Notice("form_fewer_questions", {"total": len(now), "fewer": len(before) - len(now)})
+        ]
+    back = [qid for qid in now if qid not in before]
+    key = (
+        "form_more_questions_kept"
+        if any(qid in state.answers for qid in back)
+        else "form_more_questions"
+    )
+    return [Notice(key, {"total": len(now), "more": len(now) - len(before)})]
 
 
 def _summary(form: Form, state: FormState) -> Summary:
+    state.shown = [question.id for question in visible(form, state.answers)]
     questions = visible(form, state.answers)
     return Summary([(n, q, state.answers.get(q.id)) for n, q in enumerate(questions, 1)])

@@ -83,6 +83,7 @@ class PickForm(Step):
     step: str = "pick_form"
     menu: Command
     choices: list[tuple[str, str]]  # (campaign code, form id)
+    labels: list[str] = Field(default_factory=list)  # the titles, so words of one pick it
 
     @model_validator(mode="before")
     @classmethod
@@ -107,6 +108,7 @@ class PickWork(Step):
     campaign: str
     form: str
     choices: list[int]  # submission ids of the works
+    labels: list[str] = Field(default_factory=list)  # the works' names, so words pick one
 
 
 class DraftOffer(Step):
@@ -122,6 +124,10 @@ class Answering(Step):
     step: str = "answer"
     draft: int
     purpose: Purpose
+    # A bare word that is both a command and a plausible answer ("Huy"), waiting for the
+    # person to say which they meant.
+    pending: str | None = None
+    pending_command: Command | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -86,6 +86,11 @@ class Kind:
     can_be_condition: ClassVar[bool] = True  # a later show_if may depend on the answer
     # A campaign's own help line already shows how to answer (amounts are written many ways).
     help_replaces_hint: ClassVar[bool] = False
+    # Any words are an answer here: a bare command word ("Huy") may be meant as one.
+    free_text: ClassVar[bool] = False
+    # "không biết", "chưa có" skip an optional question of this kind (never a yes/no one,
+    # where "không" is an answer).
+    skip_words: ClassVar[bool] = True
 
     def takes(self, key: str) -> bool:
         """True when a campaign may write `key` on a question of this kind."""
@@ -107,9 +112,9 @@ class Kind:
         """
         raise NotImplementedError
 
-    def hint(self, question: Question) -> str:
-        """The catalogue key of the line that shows how to answer ('' for none)."""
-        return self.hint_key
+    def hint(self, question: Question) -> Refusal | None:
+        """The catalogue line that shows how to answer (a key and its values), if any."""
+        return Refusal(self.hint_key) if self.hint_key else None
 
     def listed(self, question: Question) -> list[str]:
         """Labels shown as a numbered list under the question (options)."""
@@ -146,10 +151,12 @@ class TextKind(Kind):
     kind = QuestionKind.TEXT
     keys = frozenset({"max_length", "min_length", "pattern", "error"})
     default_max_length = 300
+    free_text = True
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Accept any printable text within the length bounds and the pattern."""
-        cleaned = _clean(text)
+        # "dạ Thắp sáng hẻm 12 ạ" is "Thắp sáng hẻm 12": only sure particles go, no answer word.
+        cleaned = parsers.strip_politeness(_clean(text), free_text=True)
         if not _visible(cleaned):
             return Refusal("form_empty")
         limit = question.effective_max_length() or 2000
@@ -208,6 +215,33 @@ class _NumericKind(Kind):
 
     refusal: ClassVar[str]
     keys = frozenset({"min", "max", "unit"})
+    example: ClassVar[Decimal]  # the example of the hint, when the bounds allow it
+
+    def hint(self, question: Question) -> Refusal | None:
+        """ "ví dụ: 120" — or, with bounds, the range and an example inside it (never outside)."""
+        low = Decimal(str(question.min)) if question.min is not None else None
+        high = Decimal(str(question.max)) if question.max is not None else None
+        if low is None and high is None:
+            return Refusal(self.hint_key)
+        example = self.example
+        if low is not None and high is not None and not low <= example <= high:
+            example = self.round_example((low + high) / 2)
+        elif low is not None and example < low:
+            example = low
+        elif high is not None and example > high:
+            example = high
+        if low is not None and high is not None:
+            bounded = "range"
+        else:
+            bounded = "min" if low is not None else "max"
+        return Refusal(
+            f"{self.hint_key}_{bounded}",
+            {"low": _show(low), "high": _show(high), "example": self.show(example)},
+        )
+
+    def round_example(self, value: Decimal) -> Decimal:
+        """A tidy example between the bounds (whole for whole numbers)."""
+        return value.to_integral_value()
 
     def read(self, text: str) -> Decimal | None:
         """Parse the typed text into a number (None when it is not one)."""
@@ -231,7 +265,14 @@ class _NumericKind(Kind):
     def render(self, value: Any, question: Question, texts: Texts) -> str:
         """'1.200 hộ', '402,4 m'."""
         shown = self.show(Decimal(str(value)))
-        return f"{shown} {question.unit}" if question.unit else shown
+        if not question.unit:
+            return shown
+        # Vietnamese writes "30%" but "1.200 hộ".
+        return (
+            f"{shown}{question.unit}"
+            if question.unit.startswith("%")
+            else f"{shown} {question.unit}"
+        )
 
     def stored(self, value: Any) -> Decimal | None:
         """The number a stored answer of this kind holds (None when it is not one)."""
@@ -261,6 +302,7 @@ class IntegerKind(_NumericKind):
 
     kind = QuestionKind.INTEGER
     hint_key = "hint_integer"
+    example = Decimal(120)
     refusal = "form_bad_integer"
 
     def read(self, text: str) -> Decimal | None:
@@ -285,6 +327,12 @@ class NumberKind(_NumericKind):
 
     kind = QuestionKind.NUMBER
     hint_key = "hint_number"
+    example = Decimal("3.5")
+
+    def round_example(self, value: Decimal) -> Decimal:
+        """One decimal place: 0,5 between 0 and 1."""
+        return value.quantize(Decimal("0.1"))
+
     refusal = "form_bad_number"
 
     def read(self, text: str) -> Decimal | None:
@@ -323,6 +371,7 @@ class MoneyKind(_NumericKind):
     kind = QuestionKind.MONEY
     hint_key = "hint_money"
     help_replaces_hint = True
+    example = Decimal(45_000_000)
     refusal = "form_bad_money"
 
     def read(self, text: str) -> Decimal | None:
@@ -353,9 +402,9 @@ class DateKind(Kind):
     hint_key = "hint_date"
     keys = frozenset({"min", "max", "precision"})
 
-    def hint(self, question: Question) -> str:
+    def hint(self, question: Question) -> Refusal | None:
         """A month question shows a month as its example."""
-        return "hint_month" if question.precision is Precision.MONTH else self.hint_key
+        return Refusal("hint_month" if question.precision is Precision.MONTH else self.hint_key)
 
     def parse(self, text: str, question: Question, period: tuple[date, date]) -> Outcome:
         """Read a date (year inferred from the campaign period) within the bounds."""
@@ -505,6 +554,7 @@ class YesNoKind(Kind):
 
     kind = QuestionKind.YESNO
     hint_key = "hint_yesno"
+    skip_words = False
 
     def buttons(self, question: Question, texts: Texts) -> list[list[Button]]:
         """Có / Không."""

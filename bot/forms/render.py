@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.campaigns.model import Form, Question
 from bot.context import numbered
-from bot.forms.engine import Ask, Event, Notice, PhotoAdded, Refused, Summary
+from bot.forms.engine import Ask, Event, Notice, PhotoAdded, Refused, Summary, visible
 from bot.forms.kinds import kind_of
 from bot.messages import Button, Outbound
 from bot.texts import Texts
@@ -38,7 +38,32 @@ def label_of(question: Question) -> str:
     text = question.prompt.split("?", 1)[0][:_LABEL_SCAN]
     text = re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".:,;").strip()
     text = re.split(r"[,;]\s*gõ\b", text, maxsplit=1)[0]  # "…, gõ 'xong' khi …" is an instruction
-    return text or question.id
+    return _short(text) or text or question.id
+
+
+# A question's words that a label does without: "Đây là loại nào" → "Loại", "Thuộc lĩnh vực
+# nào" → "Lĩnh vực", "Dự kiến hoàn thành khi nào" → "Dự kiến hoàn thành", "Gửi ảnh hiện trạng"
+# → "Ảnh hiện trạng", "Kinh phí từ những nguồn nào" → "Nguồn kinh phí".
+_ASKING_TAIL = re.compile(
+    r"\s+(?:như thế nào|ra sao|là những gì|những gì|là bao nhiêu|là gì|là ai|khi nào|ở đâu"
+    r"|nào|gì|không)$"
+)
+_WHY = re.compile(r"^(?:vì sao|tại sao)\b", re.IGNORECASE)
+_ASKING_HEAD = re.compile(r"^(?:đây là|có|thuộc|gửi|cho biết|anh/chị|xin)\s+", re.IGNORECASE)
+_SOURCES = re.compile(r"^(.+?) từ (?:những |các )?nguồn$")
+
+
+def _short(text: str) -> str:
+    """The question's words without its asking words, capitalised."""
+    short = text.strip()
+    if _WHY.match(short):
+        return short  # "Vì sao chưa xây được nhà nào" says what it asks only as a question
+    for _ in range(2):
+        short = _ASKING_HEAD.sub("", _ASKING_TAIL.sub("", short)).strip()
+    sources = _SOURCES.match(short)
+    if sources:
+        short = f"nguồn {sources.group(1).lower()}"
+    return short[:1].upper() + short[1:]
 
 
 def ask(event: Ask, texts: Texts) -> Outbound:
@@ -53,8 +78,8 @@ def ask(event: Ask, texts: Texts) -> Outbound:
         lines.append(numbered(texts, listed)[0])
     buttons = kind.buttons(question, texts)
     hint = kind.hint(question)
-    if hint and not (question.help and kind.help_replaces_hint):
-        lines.append(texts(hint))
+    if hint is not None and not (question.help and kind.help_replaces_hint):
+        lines.append(texts(hint.key, **hint.values))
     if event.has_current:
         lines.append(texts("form_current", value=show_value(question, event.current, texts)))
     if not question.required:
@@ -76,7 +101,10 @@ def _nav_row(question: Question, texts: Texts, *, first: bool) -> list[Button]:
 def summary(event: Summary, form: Form, texts: Texts) -> list[Outbound]:
     """Render the numbered answers and, below them, what to type next."""
     lines = [texts("form_summary_head", title=form.title)]
+    skipped = [number for number, _, value in event.items if value is None]
     for number, question, value in event.items:
+        if value is None:
+            continue  # a phone screen is short: skipped questions are one line below
         lines.append(
             texts(
                 "form_summary_line",
@@ -85,9 +113,25 @@ def summary(event: Summary, form: Form, texts: Texts) -> list[Outbound]:
                 value=show_value(question, value, texts),
             )
         )
+    if skipped:
+        numbers = ", ".join(str(number) for number in skipped)
+        lines.append(texts("form_summary_skipped", numbers=numbers))
     lines.extend(["", texts("form_summary_actions")])
     row = [_nav(texts, "send", "gui"), _nav(texts, "back", "quaylai"), _nav(texts, "cancel", "huy")]
     return [Outbound(text="\n".join(lines), buttons=[row])]
+
+
+def sent_view(form: Form, answers: dict[str, Any], texts: Texts) -> list[str]:
+    """What was sent, one line per answered question, for reading only."""
+    return [
+        texts(
+            "form_sent_line",
+            label=label_of(question),
+            value=show_value(question, answers.get(question.id), texts),
+        )
+        for question in visible(form, answers)
+        if question.id in answers
+    ]
 
 
 def lead(text: str, messages: list[Outbound]) -> list[Outbound]:
@@ -115,6 +159,12 @@ def render(events: list[Event], form: Form, texts: Texts) -> list[Outbound]:
             text = "\n\n".join([*lead, asked.text])
             messages.append(asked.model_copy(update={"text": text}))
             lead = []
+        elif isinstance(event, Summary):
+            # A notice above the summary travels with it: one message, one notification.
+            shown = summary(event, form, texts)
+            first = shown[0].model_copy(update={"text": "\n\n".join([*lead, shown[0].text])})
+            messages.extend([first, *shown[1:]])
+            lead = []
         else:
             messages.extend(Outbound(text=line) for line in lead)
             lead = []
@@ -125,7 +175,5 @@ def render(events: list[Event], form: Form, texts: Texts) -> list[Outbound]:
                         buttons=[_nav_row(event.question, texts, first=False)],
                     )
                 )
-            elif isinstance(event, Summary):
-                messages.extend(summary(event, form, texts))
     messages.extend(Outbound(text=line) for line in lead)
     return messages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.words import fold
@@ -24,3 +25,13 @@ def short_answer(text: str) -> str | None:
     if len(text) > MAX_SHORT_ANSWER and len(text.strip()) > MAX_SHORT_ANSWER:
         return None
     return normalise(text) or None
+
+
+# Marks between the words of a short reply ("Dạ, có!"), and the skin-tone modifiers of 👍.
+_MARKS = re.compile(r"[.,;:!?~\-\u2026\U0001f3fb-\U0001f3ff]+")
+
+
+def reply_phrase(text: str) -> str | None:
+    """The folded words of a short reply with marks dropped ("Có, ạ!" → "co a"), or None."""
+    answer = short_answer(text)
+    return None if answer is None else " ".join(_MARKS.sub(" ", answer).split()) or None

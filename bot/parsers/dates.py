@@ -10,6 +10,7 @@ from datetime import date
 from typing import Literal
 
 from bot.parsers._text import short_answer
+from bot.parsers.politeness import politely
 
 Precision = Literal["day", "month"]
 
@@ -47,7 +48,12 @@ class DateValue:
 def parse_date(
     text: str, *, period: tuple[date, date], precision: Precision = "day"
 ) -> DateValue | None:
-    """Read one day-first date; a missing year is taken from `period`. None when unclear."""
+    """Read one day-first date ("30/11", "ngày 30/11/2023 ạ"); a missing year is taken from
+    `period`. None when unclear."""
+    return politely(lambda typed: _date(typed, period, precision), text)
+
+
+def _date(text: str, period: tuple[date, date], precision: Precision) -> DateValue | None:
     answer = short_answer(text)
     if answer is None:
         return None

@@ -6,6 +6,8 @@ import re
 from decimal import Context, Decimal
 
 from bot.parsers._text import short_answer
+from bot.parsers.politeness import politely
+from bot.parsers.vietnamese_numbers import NUMERAL_WORDS, parse_words
 
 # Stored values fit a signed 64-bit integer; a longer run of digits is a typo or a phone number.
 # It also keeps every value far from Python's 4,300-digit limit on int <-> text conversion.
@@ -17,18 +19,25 @@ _EXACT = Context(prec=60)
 
 # One numeral: "1.200" and "1 200" (thousands), "3,5" and "3.5" (decimals), "1.200,5".
 # A dot followed by exactly three digits after a 1–3 digit lead is a thousands mark; any other
-# single dot is a decimal mark. "1.2.3" matches neither branch in full.
+# single dot is a decimal mark. "1.2.3" matches neither branch in full. Commas are thousands
+# marks only where no decimal could be meant: two or more groups of three ("5,000,000").
 _NUMERAL = (
     r"(?P<sign>[-+\u2212])?"
     r"(?:(?P<grouped>[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+)"
     r"(?:,(?P<gfrac>[0-9]+))?"
+    r"|(?P<commas>[1-9][0-9]{0,2}(?:,[0-9]{3}){2,})"
     r"|(?P<plain>[0-9]+)(?:[.,](?P<pfrac>[0-9]+))?)"
 )
+# An amount of đồng has no decimals, so "500,000" can only be five hundred thousand.
+_COMMA_THOUSANDS = re.compile(r"[1-9][0-9]{0,2},[0-9]{3}", re.ASCII)
 
 # Words before a number that make it approximate or a bound; the number is kept as given.
-_QUALIFIER = (
-    r"(?:khoang chung|khoang|chung|tam|gan|tren|hon|duoi|uoc tinh|uoc|du kien|tong cong|tong)"
-)
+# Longer first: "khoang chung" before "khoang".
+_QUALIFIERS = (
+    "khoang chung", "khoang", "chung", "tam", "gan", "tren", "hon", "duoi", "uoc tinh", "uoc",
+    "du kien", "tong cong", "tong",
+)  # fmt: skip
+_QUALIFIER = f"(?:{'|'.join(_QUALIFIERS)})"
 _WORD = r"[a-z][a-z0-9]*"
 # "1e5", "2E-3": scientific notation, not a number followed by a unit word "e5".
 _EXPONENT = re.compile(r"e[0-9]+", re.ASCII)
@@ -68,11 +77,17 @@ _MONEY = re.compile(
     re.ASCII,
 )
 _ZERO_WORDS = frozenset({"khong", "ko", "khong co", "khong dong"})
+_CURRENCY = frozenset({"d", "dong", "vnd", "\u20ab"})
+# A unit after a number in words: "năm mươi hộ", "hai nghìn bóng đèn", "năm mươi phần trăm".
+_UNIT_WORD = re.compile(r"[a-z][a-z0-9]*|%", re.ASCII)
+_MAX_UNIT_WORDS = 4
+_PERCENT = ["phan", "tram"]
 
 
 def _numeral_value(match: re.Match[str]) -> Decimal | None:
     """The signed value of a matched numeral, or None when it has too many digits."""
-    whole = (match["grouped"] or match["plain"]).replace(".", "").replace(" ", "")
+    whole = match["grouped"] or match["commas"] or match["plain"]
+    whole = whole.replace(".", "").replace(" ", "").replace(",", "")
     fraction = match["gfrac"] or match["pfrac"] or ""
     if len(whole.lstrip("0")) > _MAX_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
         return None
@@ -86,11 +101,8 @@ def _has_fraction(match: re.Match[str]) -> bool:
     return bool(match["gfrac"] or match["pfrac"])
 
 
-def _measure(text: str) -> re.Match[str] | None:
-    """Match an integer or decimal answer; a magnitude word after the number refuses it."""
-    answer = short_answer(text)
-    if answer is None:
-        return None
+def _measure(answer: str) -> re.Match[str] | None:
+    """Match an integer or decimal answer in digits; a magnitude word after it is not a unit."""
     match = _MEASURE.fullmatch(answer)
     if match is None or not match["unit"]:
         return match
@@ -101,22 +113,47 @@ def _measure(text: str) -> re.Match[str] | None:
 
 
 def parse_int(text: str) -> int | None:
-    """Read a whole number ("12", "1.200", "1 200", "-5", "12 hộ"), or None."""
-    match = _measure(text)
-    if match is None or _has_fraction(match):
+    """Read a whole number ("12", "1.200", "5,000,000", "12 hộ", "2 nghìn", "mười hai",
+    "dạ 12 ạ"), or None."""
+    return politely(_int, text)
+
+
+def _int(text: str) -> int | None:
+    answer = short_answer(text)
+    if answer is None:
         return None
-    value = _numeral_value(match)
-    return None if value is None else int(value)
+    match = _measure(answer)
+    if match is not None:  # digits alone decide: "1,0" is a decimal, so no whole number
+        if _has_fraction(match):
+            return None
+        value = _numeral_value(match)
+        return None if value is None else int(value)
+    value = _scaled_or_spoken(answer)
+    return None if value is None or value != value.to_integral_value() else int(value)
 
 
 def parse_number(text: str) -> Decimal | None:
-    """Read a decimal ("3,5", "3.5", "1.200,5", "0,75", "402,4 m"), or None."""
-    match = _measure(text)
-    return None if match is None else _numeral_value(match)
+    """Read a decimal ("3,5", "3.5", "1.200,5", "402,4 m", "1,5 triệu", "hai phẩy năm"), or None."""
+    return politely(_number, text)
+
+
+def _number(text: str) -> Decimal | None:
+    answer = short_answer(text)
+    if answer is None:
+        return None
+    match = _measure(answer)
+    if match is not None:
+        return _numeral_value(match)
+    return _scaled_or_spoken(answer)
 
 
 def parse_money(text: str) -> int | None:
-    """Read an amount in đồng ("45 triệu", "1,2 tỷ", "120.000.000đ", "500k", "không"), or None."""
+    """Read an amount in đồng ("45 triệu", "1,2 tỷ", "120.000.000đ", "500k", "không",
+    "năm triệu", "hai triệu rưỡi", "dạ 5 triệu ạ"), or None."""
+    return politely(_money, text)
+
+
+def _money(text: str) -> int | None:
     answer = short_answer(text)
     if answer is None:
         return None
@@ -124,9 +161,58 @@ def parse_money(text: str) -> int | None:
         return 0
     match = _MONEY.fullmatch(answer)
     total = None if match is None else _money_body(match["body"])
+    if match is not None and _COMMA_THOUSANDS.fullmatch(match["body"]):
+        total = Decimal(match["body"].replace(",", ""))
+    if total is None:
+        total = _in_words(answer, currency=True)
     if total is None or total < 0 or total >= NUMBER_LIMIT or total != total.to_integral_value():
         return None
     return int(total)
+
+
+def _scaled_or_spoken(answer: str) -> Decimal | None:
+    """A number with unit words ("45 triệu", "2tr5", "1 tỷ 200 triệu") or in words, or None."""
+    match = _MONEY.fullmatch(answer)
+    value = None if match is None else _money_body(match["body"])
+    if value is None:
+        value = _in_words(answer, currency=False)
+    if value is None or value.copy_abs() >= NUMBER_LIMIT:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def _in_words(answer: str, *, currency: bool) -> Decimal | None:
+    """A number in words after an optional qualifier ("khoảng năm mươi"), then a currency
+    ("năm triệu đồng") or up to four unit words ("năm mươi hộ")."""
+    words = answer.split()
+    # "tám mươi" is 80 before "tầm" (about) is tried: both fold to "tam".
+    bodies = [words] + [
+        words[len(q.split()) :] for q in _QUALIFIERS if words[: len(q.split())] == q.split()
+    ]
+    for body in bodies:
+        if currency and body and body[-1] in _CURRENCY:
+            body = body[:-1]
+        most = 0 if currency else min(_MAX_UNIT_WORDS, len(body) - 1)
+        for count in range(most + 1):
+            numeral, unit = body[: len(body) - count], body[len(body) - count :]
+            if unit and not _is_unit(unit, after=numeral):
+                continue
+            value = parse_words(" ".join(numeral))
+            if value is not None:
+                return value
+    return None
+
+
+def _is_unit(words: list[str], *, after: list[str]) -> bool:
+    """Whether `words` name what is counted, after the numeral `after`.
+
+    After one digit word they never do: "năm nay", "ba mẹ", "một số" are not numbers.
+    """
+    if len(after) == 1 and after[0].isalpha():
+        return False
+    return words == _PERCENT or all(
+        _UNIT_WORD.fullmatch(word) and word not in NUMERAL_WORDS for word in words
+    )
 
 
 def _money_body(body: str) -> Decimal | None:

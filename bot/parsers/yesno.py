@@ -2,43 +2,39 @@
 
 from __future__ import annotations
 
-import re
+from bot.parsers._text import reply_phrase
+from bot.parsers.politeness import politely
 
-from bot.parsers._text import short_answer
-
-# Folded answers, after politeness particles are dropped ("dạ có ạ" → "co").
-_YES = frozenset(
+# Folded phrases, read after the particles around them are dropped ("dạ có ạ" → "co").
+YES_WORDS = frozenset(
     {
-        "co", "c", "1", "yes", "y", "u", "uh", "um", "uhm", "dung", "dung roi", "dung vay",
-        "roi", "co roi", "da", "vang", "duoc", "dong y", "ok", "oke", "okay", "oki", "\U0001f44d",
+        "co", "c", "1", "yes", "y", "u", "uh", "um", "uhm", "uk", "ukm", "dung", "dung roi",
+        "dung vay", "roi", "co roi", "co chu", "da", "vang", "da vang", "vang da", "da co",
+        "duoc", "duoc roi", "dong y", "ok", "oke", "okay", "oki", "okie", "chinh xac",
+        "\U0001f44d",
     }
 )  # fmt: skip
-_NO = frozenset(
+NO_WORDS = frozenset(
     {
-        "khong", "k", "ko", "kg", "kh", "khg", "hong", "hok", "hk", "0", "no", "n", "chua",
-        "chua co", "khong co", "khong phai", "khong dung", "sai", "\U0001f44e",
+        "khong", "k", "ko", "kg", "kh", "khg", "hong", "hok", "hk", "khum", "0", "no", "n",
+        "chua", "chua co", "khong co", "ko co", "k co", "hong co", "khong phai", "khong dung",
+        "sai", "sai roi", "thoi", "thoi khong", "thoi khoi", "khoi", "khong can", "ko can",
+        "k can", "khong dau", "khong dong y", "khong muon", "\U0001f44e",
     }
 )  # fmt: skip
-_LEADING_PARTICLES = frozenset({"da", "vang", "thua"})
-_TRAILING_PARTICLES = frozenset({"a", "ah", "nhe", "nha", "nhi"})
-# Commas and other marks between words, and the skin-tone modifiers of 👍.
-_MARKS = re.compile(r"[.,;:!?~\-\u2026\U0001f3fb-\U0001f3ff]+")
 
 
 def parse_yesno(text: str) -> bool | None:
-    """Read có/không and their spellings (co, c, 1, ừ, đúng, rồi / khong, k, ko, 0, chưa)."""
-    answer = short_answer(text)
-    if answer is None:
-        return None
-    words = _MARKS.sub(" ", answer).split()
-    while len(words) > 1 and words[-1] in _TRAILING_PARTICLES:
-        words.pop()
-    if len(words) > 1 and words[0] in _LEADING_PARTICLES:
-        words = words[1:]
-    phrase = " ".join(words)
-    if phrase in _YES:
+    """Read có/không and their spellings (co, c, ừ, ok, đúng, vâng, dạ / khong, k, ko, chưa,
+    thôi, không cần), with particles ("dạ không", "có ạ"); None when neither."""
+    return politely(_yesno, text)
+
+
+def _yesno(text: str) -> bool | None:
+    phrase = reply_phrase(text)
+    if phrase in YES_WORDS:
         return True
-    if phrase in _NO:
+    if phrase in NO_WORDS:
         return False
     return None
 

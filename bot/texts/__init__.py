@@ -16,6 +16,10 @@ class Texts:
         self.language = language
         self._catalogue = CATALOGUES[language]
 
+    def has(self, key: str) -> bool:
+        """True when the catalogue has a sentence `key`."""
+        return key in self._catalogue
+
     def __call__(self, key: str, **values: Any) -> str:
         """Return the sentence `key`, formatted with `values`."""
         return self._catalogue[key].format(**values)

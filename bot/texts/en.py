@@ -26,8 +26,8 @@ CATALOGUE: dict[str, str] = {
         "Too many wrong invite codes. To stay safe, please try again after {until} "
         "(about {minutes} minutes)."
     ),
-    "enrol_ok": "Welcome{name}. You have joined as {role}, {unit}.",
-    "enrol_moved": "You are now {role}, {unit}.",
+    "enrol_ok": "Welcome{name}. You have joined as {role} of {unit}.",
+    "enrol_moved": "You are now {role} of {unit}.",
     "role_rep": "representative",
     "role_secretary": "secretary",
     "role_admin": "admin",
@@ -35,32 +35,17 @@ CATALOGUE: dict[str, str] = {
         "You have not joined yet.\n"
         "Please type the invite code your ward or commune office sent you, for example: K7MPQ3RX."
     ),
-    "help_rep": (
-        "You can type:\n"
-        "dangky – register a work\n"
-        "baocao – send a period report\n"
-        "trangthai – what is submitted and what is due\n"
-        "huy – stop what is in progress\n"
-        "trogiup – this help again"
-    ),
-    "help_secretary": (
-        "You can type:\n"
-        "tonghop – who has submitted, who is missing or late\n"
-        "xuat – Word and Excel files\n"
-        "moi – create an invite code for a unit below yours\n"
-        "trangthai – open campaigns\n"
-        "huy – stop what is in progress\n"
-        "trogiup – this help again"
-    ),
-    "help_admin": (
-        "You can type:\n"
-        "thongbao – send an announcement\n"
-        "tonghop – who has submitted, who is missing or late\n"
-        "xuat – Word and Excel files\n"
-        "moi – create an invite code for a unit below yours\n"
-        "trangthai – open campaigns\n"
-        "huy – stop what is in progress"
-    ),
+    "help_head": "You can type:",
+    "help_line_dangky": "dangky (register) – register an emulation work",
+    "help_line_baocao": "baocao (report) – send an interim or final report, or a progress update",
+    "help_line_thongbao": "thongbao (announce) – send an announcement to the units",
+    "help_line_tonghop": "tonghop (digest) – see which units sent, are missing, are late",
+    "help_line_xuat": "xuat (export) – get Word and Excel files to keep and send up",
+    "help_line_moi": "moi (invite) – create an invite code for a unit below",
+    "help_line_trangthai": "trangthai (status) – see the open campaigns",
+    "help_line_trangthai_rep": "trangthai (status) – see what was sent and what is due",
+    "help_line_huy": "huy (cancel) – stop what is in progress (what was typed is kept)",
+    "help_line_trogiup": "trogiup (help) – see this guide again",
     "unknown": "Sorry, that was not understood. Type trogiup to see what you can do.",
     "cancel_idle": "Nothing is in progress. Type trogiup to see what you can do.",
     "cancel_done": "Stopped. Everything saved is still there. Type trogiup to see what you can do.",
@@ -70,7 +55,7 @@ CATALOGUE: dict[str, str] = {
         "Please join first: type the invite code your ward or commune office sent you, "
         "for example: K7MPQ3RX."
     ),
-    "not_ready": "This is being prepared and will come soon. Type trogiup to see what works now.",
+    "not_ready": "This is not available yet; it comes with the next update. What works now: {commands}.",
     "text_only": "Only text messages can be read for now. Please type, for example: trogiup.",
     "internal_problem": (
         "Sorry, something went wrong with this message; everything saved is still there. "
@@ -81,8 +66,14 @@ CATALOGUE: dict[str, str] = {
     "moi_ask_unit_list": "Invite for which unit? Type its number:\n{lines}",
     "moi_ask_unit_search": "Invite for which unit? Type its code or part of its name, e.g. {example}.",
     "moi_unit_choices": "{count} units match. Type a number:\n{lines}",
-    "moi_unit_none": "No such unit under yours. Type a unit code or name, for example: {example}.",
-    "moi_unit_too_many": "{count} units match; too many. Be more specific, for example: {example}.",
+    "moi_unit_none": (
+        "No such unit under yours (invites are only for units below). Type a unit code or name, "
+        "for example: {example}; or type huy to stop."
+    ),
+    "moi_unit_too_many": (
+        "{count} units match; too many. Be more specific, for example: {example}; or type huy "
+        "to stop."
+    ),
     "moi_ask_role": "Invite {unit} as which role?\n{lines}\nType the number.",
     "moi_role_rep": "Representative (sends registrations and reports)",
     "moi_role_secretary": "Secretary (digests and files)",
@@ -154,12 +145,18 @@ CATALOGUE: dict[str, str] = {
     "form_intro_work": "{title}: {work} ({unit}). Due: {due}. Type huy to pause at any time.",
     "form_pick_work": "Update which work?\n{lines}\nType its number.",
     "form_no_works": "{unit} has no registered work to update. Type dangky to register one first.",
-    "form_saved": "Received {title} from {unit}{what} ({status}).",
-    "form_amended": "Updated {title} from {unit}{what} (change number {edits}, {status}). The earlier version is kept.",
+    "form_saved": "Received the {what} of {unit} ({status}).",
+    "form_saved_work": "Received the registration of {what} by {unit} ({status}).",
+    "form_saved_update": "Received new progress of {what}, {unit} ({status}).",
+    "form_amended": "Changed {what} of {unit} (change number {edits}, {status}); the earlier version is kept.",
+    "form_next": "The Front office can see it now; until the end of {due}, type trangthai to look at it again or change it.",
+    "form_next_late": "The Front office can see it now; type trangthai to look at it again.",
+    "quoted": '"{text}"',
     "form_unchanged": "Nothing changed; the submission stays as it was.",
     "form_status_on_time": "on time, due {due}",
     "form_status_late": "{days} days late, due {due}",
-    "form_more": "Register another work? Type 1 to register another, 2 to finish.",
+    "form_more": "Register another one? Type 1 to register another, 2 to finish.",
+    "form_intro_late": "The deadline {due} passed {days} days ago: what is sent now is marked late.",
     "form_more_choice": "Type 1 to register another, 2 to finish, for example: 2.",
     "form_finished": "Done. Type trangthai to see what your unit has sent.",
     "form_amend_closed": "The deadline {date} has passed, so it can no longer be changed. Please contact the ward or commune office if needed.",
@@ -205,4 +202,33 @@ CATALOGUE: dict[str, str] = {
     "value_photos": "{count} photos",
     "value_no_photo": "no photo",
     "value_file": "1 file",
+    # --- words that are commands and answers ---
+    "form_word_or_answer": "Do you want to {action}, or write “{word}” as the answer?\nType 1 or 2.",
+    "word_as_answer": "2. Write “{word}”",
+    "word_action_huy": "pause (the draft is kept)",
+    "word_action_gui": "send (once every question is answered)",
+    "word_action_moi": "create an invite code",
+    "word_action_sua": "change an answer",
+    "form_kept": "The answer stays as it was.",
+    "hint_integer_range": "Type a number from {low} to {high}, for example: {example}.",
+    "hint_number_range": "Type a number from {low} to {high}, for example: {example}.",
+    "hint_money_range": "Type an amount from {low} to {high} đồng, for example: {example}.",
+    "hint_integer_min": "Type a number of {low} or more, for example: {example}.",
+    "hint_integer_max": "Type a number of at most {high}, for example: {example}.",
+    "hint_number_min": "Type a number of {low} or more, for example: {example}.",
+    "hint_number_max": "Type a number of at most {high}, for example: {example}.",
+    "hint_money_min": "Type an amount of {low} đồng or more, for example: {example}.",
+    "hint_money_max": "Type an amount of at most {high} đồng, for example: {example}.",
+    "form_sent_head": "{title} (last sent on {date}):",
+    "form_sent_line": "- {label}: {value}",
+    "form_summary_skipped": "Skipped: question {numbers}",
+    "form_fewer_questions": "After that answer, this part has {total} questions ({fewer} fewer that need not be asked).",
+    "form_more_questions": "After that answer, this part has {more} more questions, {total} in all.",
+    "form_more_questions_kept": "After that answer, this part has {more} more questions, {total} in all; the answers given to them earlier are kept.",
+    "form_at_summary_hint": "Every question is answered. Type gui to send, or sua N to change answer N, for example: sua 2.",
+    "menu_continue": "Continue",
+    "menu_restart": "Start again",
+    "menu_more": "Register another",
+    "menu_finish": "Finish",
+    "status_sent_changed": "{number}. {label}: sent {date}, last changed {changed}{late}",
 }

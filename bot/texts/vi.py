@@ -5,7 +5,7 @@ CATALOGUE: dict[str, str] = {
     "welcome": (
         "Xin chào Anh/Chị. Đây là trợ lý thi đua của Ủy ban Mặt trận Tổ quốc Việt Nam.\n"
         "Để bắt đầu, Anh/Chị vui lòng gõ mã mời do văn phòng Ủy ban MTTQ phường, xã gửi, "
-        "ví dụ: K7MPQ3RX ạ."
+        "ví dụ: K7MPQ3RX."
     ),
     "enrol_wrong_code": (
         "Mã mời này không đúng. Anh/Chị kiểm tra lại từng chữ và gõ lại, ví dụ: K7MPQ3RX. "
@@ -27,42 +27,27 @@ CATALOGUE: dict[str, str] = {
         "Anh/Chị đã gõ sai mã mời nhiều lần. Để giữ an toàn, Anh/Chị vui lòng thử lại sau "
         "{until} (khoảng {minutes} phút nữa)."
     ),
-    "enrol_ok": "Chào mừng Anh/Chị{name}. Anh/Chị đã tham gia với vai trò {role}, {unit}.",
-    "enrol_moved": "Đã chuyển Anh/Chị sang vai trò {role}, {unit}.",
+    "enrol_ok": "Chào mừng Anh/Chị{name}. Anh/Chị đã tham gia với vai trò {role} của {unit}.",
+    "enrol_moved": "Đã chuyển Anh/Chị sang vai trò {role} của {unit}.",
     "role_rep": "đại diện",
     "role_secretary": "thư ký",
     "role_admin": "quản trị",
     # --- help by role ---
     "help_unenrolled": (
         "Anh/Chị chưa tham gia trợ lý thi đua.\n"
-        "Anh/Chị vui lòng gõ mã mời do văn phòng Ủy ban MTTQ phường, xã gửi, ví dụ: K7MPQ3RX ạ."
+        "Anh/Chị vui lòng gõ mã mời do văn phòng Ủy ban MTTQ phường, xã gửi, ví dụ: K7MPQ3RX."
     ),
-    "help_rep": (
-        "Anh/Chị có thể gõ:\n"
-        "dangky (đăng ký) – đăng ký công trình, phần việc thi đua\n"
-        "baocao (báo cáo) – gửi báo cáo sơ kết, tổng kết\n"
-        "trangthai (trạng thái) – xem đã nộp gì, còn hạn nào\n"
-        "huy (hủy) – dừng việc đang làm\n"
-        "trogiup (trợ giúp) – xem lại hướng dẫn này"
-    ),
-    "help_secretary": (
-        "Anh/Chị có thể gõ:\n"
-        "tonghop (tổng hợp) – xem đơn vị nào đã nộp, còn thiếu, nộp trễ\n"
-        "xuat (xuất) – nhận file Word, Excel để lưu, gửi cấp trên\n"
-        "moi (mời) – tạo mã mời cho đơn vị cấp dưới\n"
-        "trangthai (trạng thái) – xem các đợt thi đua đang mở\n"
-        "huy (hủy) – dừng việc đang làm\n"
-        "trogiup (trợ giúp) – xem lại hướng dẫn này"
-    ),
-    "help_admin": (
-        "Anh/Chị có thể gõ:\n"
-        "thongbao (thông báo) – gửi thông báo đến các đơn vị\n"
-        "tonghop (tổng hợp) – xem đơn vị nào đã nộp, còn thiếu, nộp trễ\n"
-        "xuat (xuất) – nhận file Word, Excel để lưu, gửi cấp trên\n"
-        "moi (mời) – tạo mã mời cho đơn vị cấp dưới\n"
-        "trangthai (trạng thái) – xem các đợt thi đua đang mở\n"
-        "huy (hủy) – dừng việc đang làm"
-    ),
+    "help_head": "Anh/Chị có thể gõ:",
+    "help_line_dangky": "dangky (đăng ký) – đăng ký công trình, phần việc thi đua",
+    "help_line_baocao": "baocao (báo cáo) – gửi báo cáo sơ kết, tổng kết, cập nhật tiến độ",
+    "help_line_thongbao": "thongbao (thông báo) – gửi thông báo đến các đơn vị",
+    "help_line_tonghop": "tonghop (tổng hợp) – xem đơn vị nào đã nộp, còn thiếu, nộp trễ",
+    "help_line_xuat": "xuat (xuất) – nhận file Word, Excel để lưu, gửi cấp trên",
+    "help_line_moi": "moi (mời) – tạo mã mời cho đơn vị cấp dưới",
+    "help_line_trangthai": "trangthai (trạng thái) – xem các đợt thi đua đang mở",
+    "help_line_trangthai_rep": "trangthai (trạng thái) – xem đã gửi gì, còn hạn nào",
+    "help_line_huy": "huy (hủy) – dừng việc đang làm (những gì đã gõ vẫn được giữ)",
+    "help_line_trogiup": "trogiup (trợ giúp) – xem lại hướng dẫn này",
     # --- general replies ---
     "unknown": "Chưa hiểu ý Anh/Chị. Anh/Chị gõ trogiup (trợ giúp) để xem các việc có thể làm.",
     "cancel_idle": "Hiện không có việc gì đang làm dở. Gõ trogiup (trợ giúp) để xem các việc có thể làm.",
@@ -76,11 +61,10 @@ CATALOGUE: dict[str, str] = {
     ),
     "refused_unenrolled": (
         "Anh/Chị cần tham gia trước. Anh/Chị vui lòng gõ mã mời do văn phòng Ủy ban MTTQ "
-        "phường, xã gửi, ví dụ: K7MPQ3RX ạ."
+        "phường, xã gửi, ví dụ: K7MPQ3RX."
     ),
     "not_ready": (
-        "Việc này đang được chuẩn bị và sẽ sớm có. Gõ trogiup (trợ giúp) để xem các việc "
-        "làm được ngay."
+        "Việc này chưa có, sẽ có trong bản cập nhật tới. Những việc làm được ngay: {commands}."
     ),
     "text_only": "Hiện chỉ đọc được tin nhắn chữ. Anh/Chị vui lòng gõ chữ, ví dụ: trogiup.",
     "internal_problem": (
@@ -98,11 +82,12 @@ CATALOGUE: dict[str, str] = {
     ),
     "moi_unit_choices": "Có {count} đơn vị khớp. Anh/Chị gõ số thứ tự:\n{lines}",
     "moi_unit_none": (
-        "Không thấy đơn vị nào như vậy trong phạm vi của Anh/Chị. Anh/Chị gõ mã hoặc tên đơn vị, "
-        "ví dụ: {example}."
+        "Không thấy đơn vị nào như vậy trong phạm vi của Anh/Chị (chỉ mời được cho đơn vị "
+        "trực thuộc). Anh/Chị gõ mã hoặc tên đơn vị, ví dụ: {example}; hoặc gõ huy để dừng."
     ),
     "moi_unit_too_many": (
-        "Có {count} đơn vị khớp, nhiều quá. Anh/Chị gõ cụ thể hơn, ví dụ: {example}."
+        "Có {count} đơn vị khớp, nhiều quá. Anh/Chị gõ cụ thể hơn, ví dụ: {example}; hoặc gõ "
+        "huy để dừng."
     ),
     "moi_ask_role": "Mời với vai trò nào cho {unit}?\n{lines}\nAnh/Chị gõ số thứ tự ạ.",
     "moi_role_rep": "Đại diện Ban công tác Mặt trận (gửi đăng ký, báo cáo)",
@@ -134,7 +119,7 @@ CATALOGUE: dict[str, str] = {
     "form_too_long": "Câu trả lời dài {length} ký tự, quá mức {limit} ký tự. Anh/Chị viết gọn lại, ví dụ chỉ ghi ý chính.",
     "form_too_short": "Câu trả lời ngắn quá, cần ít nhất {limit} ký tự. Anh/Chị ghi rõ hơn, ví dụ thêm địa điểm, số lượng.",
     "form_custom": "{message}",
-    "form_pattern": "Câu trả lời chưa đúng dạng yêu cầu. Anh/Chị gõ lại theo mẫu, ví dụ như gợi ý của câu hỏi.",
+    "form_pattern": "Câu trả lời chưa đúng dạng yêu cầu. Anh/Chị xem lại câu hỏi và gõ lại theo ví dụ ở đó.",
     "form_bad_integer": "Chưa đọc được số này. Anh/Chị gõ một số, ví dụ: 120.",
     "form_bad_number": "Chưa đọc được số này. Anh/Chị gõ một số, ví dụ: 3,5.",
     "form_out_of_range": "Số này phải từ {low} đến {high}. Anh/Chị gõ lại, ví dụ: {low}.",
@@ -164,7 +149,7 @@ CATALOGUE: dict[str, str] = {
     "form_summary_actions": "Gõ gui để gửi, hoặc sua N để sửa câu N, ví dụ: sua 2. Gõ huy để tạm dừng (bản nháp được giữ lại).",
     "form_none_dangky": "Hiện không có đợt đăng ký nào đang mở cho {unit}. Gõ trangthai để xem các hạn sắp tới.",
     "form_none_baocao": "Hiện không có báo cáo nào đang mở cho {unit}. Gõ trangthai để xem các hạn sắp tới.",
-    "form_pick": "Anh/Chị muốn làm mẫu nào?\n{lines}\nGõ số thứ tự ạ.",
+    "form_pick": "Anh/Chị muốn gửi phần nào?\n{lines}\nGõ số thứ tự, ví dụ: 1.",
     "form_pick_line": "{title} (hạn {due})",
     "form_not_open": "{title} bắt đầu nhận từ {date}. Anh/Chị quay lại từ ngày đó nhé.",
     "form_closed": "{title} đã hết hạn từ {date}, không nhận thêm. Anh/Chị liên hệ văn phòng Ủy ban MTTQ phường, xã nếu cần.",
@@ -175,12 +160,18 @@ CATALOGUE: dict[str, str] = {
     "form_intro_work": "{title}: {work} ({unit}). Hạn: {due}. Gõ huy để tạm dừng bất cứ lúc nào.",
     "form_pick_work": "Cập nhật cho công trình nào?\n{lines}\nGõ số thứ tự ạ.",
     "form_no_works": "{unit} chưa có công trình nào đã đăng ký để cập nhật. Gõ dangky để đăng ký trước.",
-    "form_saved": "Đã nhận {title} của {unit}{what} ({status}).",
-    "form_amended": "Đã cập nhật {title} của {unit}{what} (lần sửa thứ {edits}, {status}). Bản trước vẫn được lưu lại.",
+    "form_saved": "Đã nhận {what} của {unit} ({status}).",
+    "form_saved_work": "Đã nhận đăng ký {what} của {unit} ({status}).",
+    "form_saved_update": "Đã nhận tiến độ mới của {what}, {unit} ({status}).",
+    "form_amended": "Đã sửa {what} của {unit} (lần sửa thứ {edits}, {status}); bản trước vẫn được lưu lại.",
+    "form_next": "Văn phòng Ủy ban MTTQ xem được ngay; đến hết {due}, Anh/Chị gõ trangthai để xem lại hoặc sửa.",
+    "form_next_late": "Văn phòng Ủy ban MTTQ xem được ngay; Anh/Chị gõ trangthai để xem lại.",
+    "quoted": '"{text}"',
     "form_unchanged": "Không có thay đổi nào; bài đã gửi giữ nguyên.",
     "form_status_on_time": "đúng hạn {due}",
     "form_status_late": "nộp trễ {days} ngày, hạn là {due}",
-    "form_more": "Đăng ký thêm công trình khác? Gõ 1 để đăng ký thêm, 2 để kết thúc.",
+    "form_more": "Anh/Chị có đăng ký thêm không? Gõ 1 để đăng ký thêm, 2 để kết thúc.",
+    "form_intro_late": "Đã quá hạn {due} {days} ngày: bài gửi bây giờ được ghi là nộp trễ.",
     "form_more_choice": "Anh/Chị gõ 1 để đăng ký thêm, 2 để kết thúc, ví dụ: 2.",
     "form_finished": "Đã xong. Gõ trangthai để xem những gì đơn vị đã gửi.",
     "form_amend_closed": "Đã quá hạn {date} nên không sửa được nữa. Anh/Chị liên hệ văn phòng Ủy ban MTTQ phường, xã nếu cần.",
@@ -189,7 +180,7 @@ CATALOGUE: dict[str, str] = {
     "form_gone": "Mẫu này không còn nữa. Gõ trogiup (trợ giúp) để xem các việc có thể làm.",
     "status_head": "Tình hình của {unit}:",
     "status_campaign": "{title}",
-    "status_sent": "{number}. {label}: đã gửi {date}{late}",
+    "status_sent": "{number}. {label}: gửi {date}{late}",
     "status_sent_late": ", trễ {days} ngày",
     "status_draft": "- {form}: đang làm dở, đã trả lời {answered} câu (gõ {command} để làm tiếp)",
     "status_due": "- {form}: chưa gửi, hạn {due} ({left})",
@@ -226,4 +217,33 @@ CATALOGUE: dict[str, str] = {
     "value_photos": "{count} ảnh",
     "value_no_photo": "không có ảnh",
     "value_file": "1 tệp",
+    # --- words that are commands and answers ---
+    "form_word_or_answer": "Anh/Chị muốn {action}, hay ghi “{word}” làm câu trả lời?\nGõ 1 hoặc 2.",
+    "word_as_answer": "2. Ghi “{word}”",
+    "word_action_huy": "tạm dừng (bản nháp được giữ lại)",
+    "word_action_gui": "gửi (sau khi trả lời hết các câu)",
+    "word_action_moi": "tạo mã mời",
+    "word_action_sua": "sửa một câu đã trả lời",
+    "form_kept": "Giữ nguyên câu trả lời cũ.",
+    "hint_integer_range": "Gõ một số từ {low} đến {high}, ví dụ: {example}.",
+    "hint_number_range": "Gõ một số từ {low} đến {high}, ví dụ: {example}.",
+    "hint_money_range": "Gõ số tiền từ {low} đến {high} đồng, ví dụ: {example}.",
+    "hint_integer_min": "Gõ một số từ {low} trở lên, ví dụ: {example}.",
+    "hint_integer_max": "Gõ một số không quá {high}, ví dụ: {example}.",
+    "hint_number_min": "Gõ một số từ {low} trở lên, ví dụ: {example}.",
+    "hint_number_max": "Gõ một số không quá {high}, ví dụ: {example}.",
+    "hint_money_min": "Gõ số tiền từ {low} đồng trở lên, ví dụ: {example}.",
+    "hint_money_max": "Gõ số tiền không quá {high} đồng, ví dụ: {example}.",
+    "form_sent_head": "{title} (gửi lần cuối ngày {date}):",
+    "form_sent_line": "- {label}: {value}",
+    "form_summary_skipped": "Bỏ qua: câu {numbers}",
+    "form_fewer_questions": "Theo câu trả lời vừa rồi, phần này còn {total} câu (bớt {fewer} câu không cần hỏi).",
+    "form_more_questions": "Theo câu trả lời vừa rồi, phần này có thêm {more} câu, nay là {total} câu.",
+    "form_more_questions_kept": "Theo câu trả lời vừa rồi, phần này có thêm {more} câu, nay là {total} câu; những câu đã trả lời trước đây vẫn được giữ.",
+    "form_at_summary_hint": "Anh/Chị đã trả lời hết các câu. Gõ gui để gửi, hoặc sua N để sửa câu N, ví dụ: sua 2.",
+    "menu_continue": "Tiếp tục",
+    "menu_restart": "Làm lại",
+    "menu_more": "Đăng ký thêm",
+    "menu_finish": "Kết thúc",
+    "status_sent_changed": "{number}. {label}: gửi {date}, sửa lần cuối {changed}{late}",
 }

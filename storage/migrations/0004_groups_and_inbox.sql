@@ -6,3 +6,7 @@ CREATE INDEX inbox_received ON inbox (received_at);
 -- gone to the group. On Telegram and Zalo a person's private chat has their own id: rebind.
 UPDATE members SET chat_id = user_id
 WHERE channel IN ('telegram', 'zalo') AND chat_id <> user_id;
+
+-- Unit codes are typed in any case on the command line ("kp-01"); codes are ASCII, so NOCASE
+-- compares them exactly as people mean.
+CREATE INDEX units_code_nocase ON units (code COLLATE NOCASE);
