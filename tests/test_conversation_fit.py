@@ -95,7 +95,7 @@ async def test_a_bare_command_word_at_a_text_question_is_confirmed(
     await _ready(bot)
     await bot.say("lan", "dangky")
     asked = await bot.say("lan", word)
-    assert action in asked[0] and f"“{word}”" in asked[0]
+    assert action in asked[0] and f'"{word}"' in asked[0]
     replies = await bot.say("lan", "2")  # store it as the answer: two messages in all
     assert replies[0].startswith("Câu 2/11")
     assert await _drafted_name(bot, "lan") == word

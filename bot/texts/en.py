@@ -203,8 +203,8 @@ CATALOGUE: dict[str, str] = {
     "value_no_photo": "no photo",
     "value_file": "1 file",
     # --- words that are commands and answers ---
-    "form_word_or_answer": "Do you want to {action}, or write “{word}” as the answer?\nType 1 or 2.",
-    "word_as_answer": "2. Write “{word}”",
+    "form_word_or_answer": 'Do you want to {action}, or write "{word}" as the answer?\nType 1 or 2.',
+    "word_as_answer": '2. Write "{word}"',
     "word_action_huy": "pause (the draft is kept)",
     "word_action_gui": "send (once every question is answered)",
     "word_action_moi": "create an invite code",

@@ -218,8 +218,8 @@ CATALOGUE: dict[str, str] = {
     "value_no_photo": "không có ảnh",
     "value_file": "1 tệp",
     # --- words that are commands and answers ---
-    "form_word_or_answer": "Anh/Chị muốn {action}, hay ghi “{word}” làm câu trả lời?\nGõ 1 hoặc 2.",
-    "word_as_answer": "2. Ghi “{word}”",
+    "form_word_or_answer": 'Anh/Chị muốn {action}, hay ghi "{word}" làm câu trả lời?\nGõ 1 hoặc 2.',
+    "word_as_answer": '2. Ghi "{word}"',
     "word_action_huy": "tạm dừng (bản nháp được giữ lại)",
     "word_action_gui": "gửi (sau khi trả lời hết các câu)",
     "word_action_moi": "tạo mã mời",
