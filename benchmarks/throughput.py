@@ -205,8 +205,9 @@ async def our_bot(base: str, people: int, run: Callable[[], Awaitable[float]]) -
                         now=clock.now(),
                     )
             router = Router(db, settings, clock)
-            channel = TelegramChannel(settings.telegram, router)
-            await channel.start()
+            channel = TelegramChannel(settings.telegram)
+            router.senders.register(channel.name, channel)
+            await channel.start(router.submit)
             try:
                 cpu = time.process_time()
                 seconds = await run()
@@ -215,6 +216,8 @@ async def our_bot(base: str, people: int, run: Callable[[], Awaitable[float]]) -
                 return seconds
             finally:
                 await channel.stop()
+                await router.drain()
+                await channel.close()
 
 
 async def main() -> None:

@@ -17,9 +17,13 @@ from typing import Any, Final, Literal
 from bot import admin, invites, org
 from bot.admin import Refused
 from bot.config import ConfigError, Settings, load_settings
+from bot.digest import service
+from bot.digest.render import render
 from bot.logs import setup_logging
+from bot.texts import VI
 from storage.db import DatabaseNotReady, open_database
-from storage.models import Role
+from storage.models import Role, Unit
+from storage.repos import Repos
 
 OK, REFUSED, USAGE = 0, 1, 2
 
@@ -317,6 +321,49 @@ async def cmd_campaign_list(args: argparse.Namespace, settings: Settings) -> int
     return OK
 
 
+async def _digest_campaign(repos: Repos, typed: str, unit: Unit) -> str:
+    """The code of the campaign typed for `thidua digest` (any case); Refused unless it covers
+    the unit's subtree."""
+    stored = await repos.campaigns.all()
+    found = next((c for c in stored if c.code == typed.strip()), None) or next(
+        (c for c in stored if c.code.casefold() == typed.strip().casefold()), None
+    )
+    if found is None:
+        raise Refused(
+            [
+                f"không có đợt thi đua mã {typed!r} (xem thidua campaign list) / "
+                f"unknown campaign {typed!r} (see thidua campaign list)"
+            ]
+        )
+    scope = await repos.units.get(found.scope)
+    if scope is None or not (unit.contains(scope) or scope.contains(unit)):
+        raise Refused(
+            [
+                f"đợt thi đua {found.code} không áp dụng cho đơn vị {unit.code} (phạm vi"
+                f" {found.scope}) / campaign {found.code} does not cover unit {unit.code}"
+                f" (its scope is {found.scope})"
+            ]
+        )
+    return found.code
+
+
+async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the digest the unit's secretary would receive now (spec §1.1 with --json)."""
+    now = settings.make_clock().now()
+    async with open_database(settings.database.path, read_only=True) as db:
+        async with db.read() as repos:
+            unit = await admin.find_unit(repos, args.unit)
+            campaign = await _digest_campaign(repos, args.campaign, unit) if args.campaign else None
+        # "What is new" starts where the unit's secretaries' last digest did, as theirs would.
+        since = await service.last_digest_of_unit(db, unit.code)
+        digest = await service.gather(db, settings, unit.code, now, since, campaign=campaign)
+    zone = settings.schedule.zone()
+    # On a terminal nothing needs cutting: the whole digest as one text, as a chat would read it.
+    text = render(digest, VI, settings.org, zone, limit=sys.maxsize)
+    _emit(args, digest.as_json(zone), text)
+    return OK
+
+
 async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write an online, consistent copy of the database."""
     target = Path(args.path)
@@ -425,6 +472,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("demo", cmd_demo, "the offline, scripted demo")
     p.add_argument("--out", default="demo-out")
+    p = add("digest", cmd_digest, "the digest a unit's secretary would receive now")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--campaign", default=None)
+    p.add_argument("--json", action="store_true")
     p = add("backup", cmd_backup, "an online, consistent copy of the database")
     p.add_argument("path")
     p.add_argument("--json", action="store_true")

@@ -50,6 +50,8 @@ class Context:
     # True while a command is answered in the middle of a conversation (which then continues):
     # the handler shows, it does not start anything.
     interrupting: bool = False
+    # What the command's long read found before the transaction (router.PREFETCH: tonghop).
+    prefetched: object = None
 
     def say(self, key: str, buttons: list[list[Button]] | None = None, **values: Any) -> Outbound:
         """Return one reply built from the catalogue sentence `key`."""

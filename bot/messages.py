@@ -82,3 +82,18 @@ def numbered_buttons(labels: list[str]) -> list[list[Button]]:
         [Button(label=f"{index}. {label}", value=str(index))]
         for index, label in enumerate(labels, 1)
     ]
+
+
+def render_plain(message: Outbound) -> str:
+    """What a text-only channel shows for a message: its text, then a link or a file, a photo.
+
+    Buttons are not drawn: the text always says what they say (numbered options).
+    """
+    parts = [message.text] if message.text else []
+    if message.link_url:
+        parts.append(message.link_url)
+    elif message.document_path:
+        parts.append(f"[tệp] {message.document_path}")
+    if message.photo_url:
+        parts.append(f"[ảnh] {message.photo_url}")
+    return "\n".join(parts)

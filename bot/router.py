@@ -5,21 +5,23 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot import metrics, roles
-from bot.channels.errors import ChannelError
 from bot.chat_queues import ChatQueues
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BotLinks, Context
-from bot.delivery import Fetcher, Sender, deliver
+from bot.delivery import Outcome, ReplyLanes, send_once
+from bot.errors import ChannelError
 from bot.files import Downloaded, files_dir, save_bytes
 from bot.logs import logfmt
 from bot.messages import Inbound, InboundKind, Outbound
 from bot.texts import VI, Texts
+from bot.transport import Fetcher, Sender, Senders
 from bot.words import NAVIGATION, Command, Parsed, parse_command
-from handlers import cancel, enrol, forms, help, invite, status
+from handlers import cancel, digest, enrol, forms, help, invite, status
 from storage.db import Database
 
 log = logging.getLogger("thidua.router")
@@ -48,6 +50,7 @@ COMMANDS: dict[Command, tuple[str, Handler]] = {
     Command.DANGKY: ("register", forms.start_registration),
     Command.BAOCAO: ("report", forms.start_report),
     Command.TRANGTHAI: ("status", status.show_status),
+    Command.TONGHOP: ("digest", digest.show_digest),
 }
 
 READY = frozenset(COMMANDS)
@@ -59,7 +62,12 @@ FLOWS: dict[str, Flow] = {
 }
 # Commands that only show something: answered in the middle of a conversation, after which the
 # conversation's open question is asked again, so the next message is not taken by surprise.
-INTERRUPTIONS = frozenset({Command.TROGIUP, Command.TRANGTHAI, Command.START})
+INTERRUPTIONS = frozenset({Command.TROGIUP, Command.TRANGTHAI, Command.START, Command.TONGHOP})
+# Commands whose long read runs before the transaction, on a worker thread (Database.snapshot):
+# inside it the read would hold the database lock, and every other chat would wait for it.
+# What it returns reaches the handler as `ctx.prefetched`.
+Prefetch = Callable[[Database, Settings, Inbound, datetime], Awaitable[object]]
+PREFETCH: dict[Command, Prefetch] = {Command.TONGHOP: digest.prefetch}
 # Flows that take photos and files; elsewhere they get "please type".
 TAKES_FILES = frozenset({forms.FLOW})
 
@@ -84,23 +92,32 @@ class Router:
         *,
         texts: Texts = VI,
         links: BotLinks | None = None,
+        senders: Senders | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.texts = texts
         self.links = links or BotLinks()
-        self.channels: dict[str, Sender] = {}
+        # Where replies go, by channel: the runtime's registry, shared with the outbox.
+        self.senders = senders if senders is not None else Senders()
         # One queue per chat: its messages in order, other chats never behind it.
         self._queues: ChatQueues[Inbound, Handled] = ChatQueues(
             self._process, on_overflow=self._overflow, on_idle=self._flood_over
         )
+        # Replies waiting out a rate limit, per chat, off the chat's worker (bot/delivery.py).
+        self._lanes = ReplyLanes()
         # Called after each inbound is handled and its replies sent (tests, benchmarks).
         self.observers: list[Callable[[Inbound, Handled], None]] = []
 
+    @property
+    def channels(self) -> Senders:
+        """The senders replies go through, by channel (the same registry as `senders`)."""
+        return self.senders
+
     def register(self, channel: str, sender: Sender) -> None:
-        """Say where replies for `channel` go."""
-        self.channels[channel] = sender
+        """Say where replies for `channel` go (in the shared registry)."""
+        self.senders.register(channel, sender)
 
     def submit(self, inbound: Inbound) -> None:
         """Queue one inbound behind the others of its chat and return at once (for adapters)."""
@@ -113,7 +130,7 @@ class Router:
         return await self._queues.submit((inbound.channel, inbound.chat_id), inbound)
 
     async def _process(self, inbound: Inbound) -> Handled:
-        """Handle one inbound and send its replies, in order; its chat's next one waits."""
+        """Handle one inbound and send its replies (a reply told to wait goes to its lane)."""
         started = time.perf_counter()
         handled = Handled([], "failed")
         try:
@@ -121,10 +138,9 @@ class Router:
                 handled = await self._group(inbound)
             else:
                 download = await self._download(inbound)
-                handled = await self.handle(inbound, download)
-            await self._reply(inbound, handled.replies)
-            for observer in self.observers:
-                observer(inbound, handled)
+                prefetched = await self._prefetch(inbound)
+                handled = await self.handle(inbound, download, prefetched)
+            await self._reply(inbound, handled)
             return handled
         finally:
             elapsed = (time.perf_counter() - started) * 1000
@@ -138,12 +154,60 @@ class Router:
                 )
             )
 
-    async def _reply(self, inbound: Inbound, replies: list[Outbound]) -> None:
-        """Send replies through the inbound's channel (retrying rate limits outside any lock)."""
-        sender = self.channels.get(inbound.channel)
-        if sender is not None:
-            for reply in replies:
-                await deliver(sender, inbound.channel, inbound.chat_id, reply)
+    async def _reply(self, inbound: Inbound, handled: Handled) -> None:
+        """Send the replies in order, then tell the observers.
+
+        Each reply is tried once from here; one the platform makes wait (429, a hiccup) moves,
+        with the rest, to the chat's reply lane, and this worker goes on with the chat's next
+        message: a retry never holds the chat. While a lane is busy, new replies join it.
+        """
+        key = (inbound.channel, inbound.chat_id)
+        sender = self.senders.get(inbound.channel)
+
+        async def finished(unreachable: bool) -> None:
+            if unreachable:
+                await self._unreachable(inbound)
+            for observer in self.observers:
+                observer(inbound, handled)
+
+        replies = handled.replies
+        if sender is None:
+            await finished(False)
+            return
+        if self._lanes.busy(key):
+            self._lanes.add(key, sender, inbound.channel, inbound.chat_id, replies, finished)
+            return
+        for index, reply in enumerate(replies):
+            result = await send_once(sender, inbound.chat_id, reply)
+            if result.outcome is Outcome.RETRY:
+                self._lanes.add(
+                    key,
+                    sender,
+                    inbound.channel,
+                    inbound.chat_id,
+                    replies[index:],
+                    finished,
+                    wait=result.wait,
+                    attempt=2,
+                )
+                return
+            if result.outcome is Outcome.UNREACHABLE:
+                await finished(True)  # the rest would be refused the same way
+                return
+            if result.outcome is Outcome.REFUSED:
+                log.warning(logfmt("send_refused", channel=inbound.channel, error=result.error))
+        await finished(False)
+
+    async def _unreachable(self, inbound: Inbound) -> None:
+        """The person blocked the bot (or the chat is gone): the outbox stops trying them."""
+        log.warning(logfmt("unreachable", channel=inbound.channel))
+        if inbound.group:
+            return  # a group is nobody's membership
+        try:
+            async with self.db.transaction() as repos:
+                await repos.members.set_reachable_by_user(inbound.channel, inbound.user_id, False)
+        except Exception:
+            log.exception(logfmt("unreachable_not_recorded", channel=inbound.channel))
 
     async def _overflow(self, key: Hashable, inbound: Inbound, first: bool) -> Handled:
         """A chat sent more than its queue holds: drop this one, say so once per flood."""
@@ -151,9 +215,7 @@ class Router:
         handled = Handled([Outbound(text=self.texts("flood"))] if first else [], "flood")
         if first:
             log.warning(logfmt("flood", channel=inbound.channel))
-            await self._reply(inbound, handled.replies)
-        for observer in self.observers:
-            observer(inbound, handled)
+        await self._reply(inbound, handled)
         return handled
 
     def _flood_over(self, key: Hashable, dropped: int) -> None:
@@ -169,8 +231,10 @@ class Router:
         return Handled([Outbound(text=self.texts("group_only"))], "group")
 
     async def drain(self) -> None:
-        """Wait until every chat's queue is empty (for a clean shutdown)."""
+        """Wait until every chat's queue is empty and its replies went (for a clean shutdown)."""
         await self._queues.join()
+        # Lanes only grow from the queues' workers, so once those are done they only shrink.
+        await self._lanes.join()
 
     async def _download(self, inbound: Inbound) -> Downloaded | None:
         """Fetch a photo or file before the transaction, when a form is waiting for one.
@@ -180,7 +244,7 @@ class Router:
         """
         if inbound.kind not in (InboundKind.PHOTO, InboundKind.DOCUMENT):
             return None
-        sender = self.channels.get(inbound.channel)
+        sender = self.senders.get(inbound.channel)
         if not isinstance(sender, Fetcher):
             return None
         async with self.db.read() as repos:
@@ -199,7 +263,22 @@ class Router:
         data, suffix = fetched
         return save_bytes(files_dir(self.settings), data, suffix)
 
-    async def handle(self, inbound: Inbound, download: Downloaded | None = None) -> Handled:
+    async def _prefetch(self, inbound: Inbound) -> object:
+        """Run a command's long read before its transaction (PREFETCH); None when it has none."""
+        parsed = parse_command(inbound.text) if inbound.kind is InboundKind.TEXT else None
+        prefetch = PREFETCH.get(parsed.command) if parsed is not None else None
+        if prefetch is None:
+            return None
+        try:
+            return await prefetch(self.db, self.settings, inbound, self.clock.now())
+        except Exception:
+            # The handler says "try again" in words; the message itself is still handled.
+            log.exception(logfmt("prefetch_failed", channel=inbound.channel))
+            return None
+
+    async def handle(
+        self, inbound: Inbound, download: Downloaded | None = None, prefetched: object = None
+    ) -> Handled:
         """Decide and store the effects of one inbound in one transaction; return the replies."""
         now = self.clock.now()
         kept = False
@@ -214,6 +293,11 @@ class Router:
                     if found is None:
                         return Handled([], "duplicate", duplicate=True)
                     session = found
+                if session.member is not None and not session.member.reachable:
+                    # They wrote, so they can be reached again: the outbox may try them anew.
+                    await repos.members.set_reachable(session.member.id, True)
+                    member = session.member.model_copy(update={"reachable": True})
+                    session = replace(session, member=member)
                 conversation = session.conversation
                 before = conversation.model_dump_json()
                 ctx = Context(
@@ -230,6 +314,7 @@ class Router:
                     draft=session.draft,
                     campaign_revisions=session.campaign_revisions,
                     commands=READY,
+                    prefetched=prefetched,
                 )
                 name, replies = await self._route(ctx)
                 kept = ctx.download_kept

@@ -1,4 +1,4 @@
-"""Wiring: open the database, build the router and channels, run until told to stop."""
+"""Wiring: open the database, build the router, channels and outbox, run until told to stop."""
 
 from __future__ import annotations
 
@@ -14,37 +14,39 @@ import httpx
 
 from bot import org
 from bot.admin import TELEGRAM_USERNAME_KEY
-from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel, chat_loop
-from bot.channels.errors import RateLimited
 from bot.config import Settings, channel_problems
 from bot.context import BotLinks
+from bot.errors import RateLimited
 from bot.logs import logfmt, redact
 from bot.maintenance import keep_tidy
+from bot.outbox import Outbox
 from bot.router import Router
+from bot.scheduling import Scheduler
+from bot.transport import Adapter, Senders
 from storage.db import Database, open_database
 
 log = logging.getLogger("thidua.runtime")
 
 
-async def build_router(db: Database, settings: Settings) -> Router:
+async def build_router(db: Database, settings: Settings, senders: Senders | None = None) -> Router:
     """Return a router on `db` with the configured clock and the last known bot links."""
     async with db.read() as repos:
         username = settings.telegram.username or await repos.meta.get(TELEGRAM_USERNAME_KEY)
-    return Router(db, settings, settings.make_clock(), links=BotLinks(username))
+    return Router(db, settings, settings.make_clock(), links=BotLinks(username), senders=senders)
 
 
-def build_channels(settings: Settings, router: Router) -> list[Channel]:
-    """Create the adapter of every enabled channel."""
-    channels: list[Channel] = []
+def build_channels(settings: Settings) -> list[Adapter]:
+    """Create the adapter of every enabled channel (nothing connects yet)."""
+    channels: list[Adapter] = []
     if settings.telegram.enabled:
         from bot.channels.telegram import TelegramChannel
 
-        channels.append(TelegramChannel(settings.telegram, router))
+        channels.append(TelegramChannel(settings.telegram))
     if settings.zalo.enabled:
         from bot.channels.zalo import ZaloChannel
 
-        channels.append(ZaloChannel(settings.zalo, router))
+        channels.append(ZaloChannel(settings.zalo))
     return channels
 
 
@@ -69,38 +71,72 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     async with open_database(settings.database.path) as db:
-        router = await build_router(db, settings)
-        channels = build_channels(settings, router)
-        started: list[Channel] = []
+        senders = Senders()
+        router = await build_router(db, settings, senders)
+        channels = build_channels(settings)
+        opened: list[Adapter] = []
+        outbox: Outbox | None = None
+        scheduler: Scheduler | None = None
         try:
             for channel in channels:
                 try:
-                    await channel.start()
+                    opened.append(channel)
+                    await channel.open()
                 except Exception as exc:
-                    # Any failure to start (PTB's own errors included) gets the same diagnosis:
-                    # the operator needs the cause in words, never an exception's name.
-                    log.debug(logfmt("channel_failed", channel=channel.name), exc_info=True)
+                    _start_failed(channel, exc)
                     print(await start_failure(channel.name, settings, exc), file=sys.stderr)
-                    # Release what a half-done start opened (HTTP clients); its errors are moot.
-                    with contextlib.suppress(Exception):
-                        await channel.stop()
                     return 1
-                started.append(channel)
-                log.info(logfmt("channel_started", channel=channel.name))
+                senders.register(channel.name, channel)
+                username = getattr(channel, "username", None)
+                if isinstance(username, str) and username:
+                    router.links.telegram_username = username
             if router.links.telegram_username:
                 async with db.transaction() as repos:
                     await repos.meta.put(TELEGRAM_USERNAME_KEY, router.links.telegram_username)
+            # One paced sender per channel; it keeps a chat's one-a-second with the replies too.
+            outbox = Outbox(db, senders, router.clock, settings.outbox)
+            router.observers.append(outbox.observe)
+            outbox.start()
+            for channel in channels:
+                try:
+                    await channel.start(router.submit)
+                except Exception as exc:
+                    _start_failed(channel, exc)
+                    print(await start_failure(channel.name, settings, exc), file=sys.stderr)
+                    return 1
+                log.info(logfmt("channel_started", channel=channel.name))
+            # Reminders and digests: planned on the project clock into the outbox.
+            scheduler = Scheduler(db, settings, router.clock)
+            scheduler.start()
             tidy = asyncio.create_task(keep_tidy(db, router.clock, stop), name="maintenance")
             await stop.wait()
             log.info(logfmt("stopping"))
             await tidy
         finally:
-            # Receivers stop first; the updates already taken are finished and saved.
-            for channel in reversed(started):
-                await channel.stop()
+            if scheduler is not None:
+                scheduler.stop()
+            # Nothing late: the outbox ends first (its messages in flight finish and are
+            # recorded), then the receivers; the updates already taken are finished, their
+            # replies sent, and only then are the connections closed.
+            if outbox is not None:
+                await outbox.stop()
+            for channel in reversed(opened):
+                with contextlib.suppress(Exception):
+                    await channel.stop()
             await router.drain()
+            for channel in reversed(opened):
+                # Release what was opened (HTTP clients); errors while closing are moot.
+                with contextlib.suppress(Exception):
+                    await channel.close()
             log.info(logfmt("stopped"))
     return 0
+
+
+def _start_failed(channel: Adapter, exc: BaseException) -> None:
+    """Log a channel's failure to start, for developers (the operator reads the diagnosis)."""
+    # Any failure to start (PTB's own errors included) gets the same diagnosis: the operator
+    # needs the cause in words, never an exception's name.
+    log.debug(logfmt("channel_failed", channel=channel.name), exc_info=exc)
 
 
 PROBE_TIMEOUT = 10.0
@@ -220,7 +256,7 @@ async def run_console(
     notes = greet or sys.stderr
     async with open_database(settings.database.path) as db:
         router = await build_router(db, settings)
-        router.register(ConsoleChannel.name, ConsoleChannel(out))
+        router.senders.register(ConsoleChannel.name, ConsoleChannel(out))
         async with db.read() as repos:
             member = await repos.members.find(ConsoleChannel.name, user)
             unit = await repos.units.get(member.unit_code) if member else None
@@ -245,7 +281,7 @@ async def run_console(
         )
         notes.flush()
         try:
-            await chat_loop(router, user, stdin)
+            await chat_loop(router.dispatch, user, stdin)
         except asyncio.CancelledError:
             notes.write("\n")  # after the terminal's "^C", so the shell prompt starts clean
             raise

@@ -9,12 +9,12 @@ import re
 import sqlite3
 import stat
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from storage.connection import LoopConnection
@@ -22,6 +22,9 @@ from storage.repos import Repos
 
 # Zero: SQLite must never sleep on the event loop; storage/connection.retry_busy waits instead.
 BUSY_TIMEOUT_MS = 0
+# A worker thread may wait inside SQLite (seconds): the loop is not blocked by it.
+BUSY_WAIT_IN_THREAD = 30.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,28 @@ class Database:
             finally:
                 if self.conn.in_transaction:
                     await self.conn.execute("COMMIT")
+
+    async def snapshot(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a long read on a worker thread, on its own read-only connection.
+
+        Digests and reminder ticks read across a whole tree: on the loop they would stall every
+        chat. WAL lets this reader see one consistent snapshot beside the writer, and it never
+        takes the writer's lock; the loop only waits for the thread's answer.
+        """
+        return await asyncio.to_thread(self._read_in_thread, work)
+
+    def _read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        conn = sqlite3.connect(
+            _read_only_uri(self.path), uri=True, timeout=BUSY_WAIT_IN_THREAD, isolation_level=None
+        )
+        try:
+            conn.execute("BEGIN")  # one snapshot for every statement of `work`
+            try:
+                return work(conn)
+            finally:
+                conn.execute("COMMIT")
+        finally:
+            conn.close()
 
     async def backup(self, target: str | Path) -> None:
         """Write an online, consistent copy of the database to `target` (replacing it).

@@ -143,3 +143,42 @@ class StoredCampaign(BaseModel):
     definition: dict[str, Any]
     revision: int
     loaded_at: datetime
+
+
+# --- outbox ---
+
+
+class OutboxKind(StrEnum):
+    """Why a proactive message exists."""
+
+    REMINDER = "reminder"
+    DIGEST = "digest"
+    BROADCAST = "broadcast"
+
+
+class OutboxState(StrEnum):
+    """Where an outbox row stands; only `pending` rows are ever sent."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up: refused, or still failing after the last retry
+    UNREACHABLE = "unreachable"  # the person blocked the bot or the chat is gone
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(BaseModel):
+    """One pending outbox row as the sender claims it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    channel: str
+    chat_id: str
+    member_id: int | None
+    kind: OutboxKind
+    ref: str
+    payload: str  # the Outbound as JSON
+    not_before: datetime
+    attempts: int
+    # False when the row's member is known to be unreachable (it is then not tried at all).
+    reachable: bool = True

@@ -16,6 +16,9 @@ from storage.models import (
     Draft,
     Invite,
     Member,
+    OutboxKind,
+    OutboxMessage,
+    OutboxState,
     Role,
     StoredCampaign,
     Submission,
@@ -161,6 +164,27 @@ class MemberRepo(_Repo):
         )
         assert row is not None
         return _member(row)
+
+    async def set_reachable(self, member_id: int, reachable: bool) -> None:
+        """Mark a member reachable again (they wrote) or not (they blocked the bot)."""
+        await self.conn.execute(
+            "UPDATE members SET reachable = ? WHERE id = ?", (int(reachable), member_id)
+        )
+
+    async def set_reachable_by_user(self, channel: str, user_id: str, reachable: bool) -> None:
+        """`set_reachable` for the member who is this person on this channel, if any."""
+        await self.conn.execute(
+            "UPDATE members SET reachable = ? WHERE channel = ? AND user_id = ?",
+            (int(reachable), channel, user_id),
+        )
+
+    async def digest_readers(self) -> list[Member]:
+        """The reachable secretaries and admins: who gets the scheduled digest."""
+        rows = await self._all(
+            f"SELECT {_MEMBER_COLUMNS} FROM members"
+            " WHERE role IN ('secretary', 'admin') AND reachable = 1 ORDER BY id"
+        )
+        return [_member(row) for row in rows]
 
 
 class InviteRepo(_Repo):
@@ -324,6 +348,29 @@ class InboxRepo(_Repo):
             (ts(before), limit),
         )
         return max(cursor.rowcount, 0)
+
+
+class ReminderRepo(_Repo):
+    """Which reminders were planned: the key that makes each one exactly-once."""
+
+    async def claim(
+        self,
+        *,
+        campaign_code: str,
+        form_id: str,
+        unit_code: str,
+        offset_text: str,
+        due_on: str,
+        now: datetime,
+    ) -> bool:
+        """Record a reminder as planned; False when it already was (nothing to send again)."""
+        cursor = await self.conn.execute(
+            "INSERT INTO reminders_sent"
+            " (campaign_code, form_id, unit_code, offset_text, due_on, planned_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (campaign_code, form_id, unit_code, offset_text, due_on, ts(now)),
+        )
+        return cursor.rowcount == 1
 
 
 class ConversationRepo(_Repo):
@@ -707,6 +754,153 @@ class AttachmentRepo(_Repo):
         return dict(zip(keys, tuple(row), strict=True))
 
 
+_OUTBOX_COLUMNS = (
+    "o.id, o.channel, o.chat_id, o.member_id, o.kind, o.ref, o.payload, o.not_before,"
+    " o.attempts, coalesce(m.reachable, 1)"
+)
+
+
+def _outbox(row: Sequence[Any]) -> OutboxMessage:
+    return OutboxMessage(
+        id=row[0],
+        channel=row[1],
+        chat_id=row[2],
+        member_id=row[3],
+        kind=OutboxKind(row[4]),
+        ref=row[5],
+        payload=row[6],
+        not_before=parse_ts(row[7]),
+        attempts=row[8],
+        reachable=bool(row[9]),
+    )
+
+
+class OutboxRepo(_Repo):
+    """Proactive messages (reminders, digests, broadcasts) and how their delivery went."""
+
+    async def add(
+        self,
+        *,
+        channel: str,
+        chat_id: str,
+        member_id: int | None,
+        kind: OutboxKind,
+        ref: str,
+        payload: str,
+        not_before: datetime,
+        now: datetime,
+    ) -> int:
+        """Queue one message; return its row id."""
+        row = await self._one(
+            "INSERT INTO outbox (channel, chat_id, member_id, kind, ref, payload, not_before,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (channel, chat_id, member_id, kind.value, ref, payload, ts(not_before), ts(now)),
+        )
+        assert row is not None
+        return int(row[0])
+
+    async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxMessage]:
+        """The oldest pending rows of a channel that are due, with their member's reachability.
+
+        One range of the `outbox_due` index (channel, state, not_before, id), in its order.
+        """
+        rows = await self._all(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox AS o"
+            " LEFT JOIN members AS m ON m.id = o.member_id"
+            " WHERE o.channel = ? AND o.state = 'pending' AND o.not_before <= ?"
+            " ORDER BY o.not_before, o.id LIMIT ?",
+            (channel, ts(now), limit),
+        )
+        return [_outbox(row) for row in rows]
+
+    async def mark_sent(self, row_id: int, now: datetime) -> None:
+        """The platform accepted the message."""
+        await self.conn.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
+            " last_error = NULL WHERE id = ?",
+            (ts(now), row_id),
+        )
+
+    async def retry_later(self, row_id: int, not_before: datetime, error: str) -> None:
+        """An attempt failed in a way that may pass: count it, try again from `not_before`."""
+        await self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (error, ts(not_before), row_id),
+        )
+
+    async def finish(self, row_id: int, state: OutboxState, error: str) -> None:
+        """An attempt ended the row for good: `failed` or `unreachable`, with the last error."""
+        await self.conn.execute(
+            "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (state.value, error, row_id),
+        )
+
+    async def skip_unreachable(self, row_ids: Sequence[int]) -> None:
+        """Rows whose member is unreachable: ended without a try."""
+        if row_ids:
+            marks = ",".join("?" for _ in row_ids)
+            await self.conn.execute(
+                "UPDATE outbox SET state = 'unreachable', last_error = 'member unreachable'"
+                f" WHERE id IN ({marks}) AND state = 'pending'",
+                tuple(row_ids),
+            )
+
+    async def counts(self, kind: OutboxKind, ref: str) -> dict[OutboxState, int]:
+        """How many rows of one cause (a broadcast id, a reminder key) are in each state."""
+        rows = await self._all(
+            "SELECT state, count(*) FROM outbox WHERE kind = ? AND ref = ? GROUP BY state",
+            (kind.value, ref),
+        )
+        return {OutboxState(row[0]): int(row[1]) for row in rows}
+
+    async def cancel(self, kind: OutboxKind, ref: str) -> int:
+        """Stop the part of one cause not yet sent; return how many rows were cancelled."""
+        cursor = await self.conn.execute(
+            "UPDATE outbox SET state = 'cancelled' WHERE kind = ? AND ref = ? AND state = 'pending'",
+            (kind.value, ref),
+        )
+        return max(cursor.rowcount, 0)
+
+    async def get(self, row_id: int) -> dict[str, Any] | None:
+        """One row as a dict, every column (for the command line and tests)."""
+        rows = await self._all("SELECT * FROM outbox WHERE id = ?", (row_id,))
+        return dict(rows[0]) if rows else None
+
+
+class DigestLogRepo(_Repo):
+    """When each member last got a digest (digests_sent): "what is new" starts there."""
+
+    async def last(self, member_id: int) -> datetime | None:
+        """Return when the member last got a digest, or None."""
+        row = await self._one("SELECT last_at FROM digests_sent WHERE member_id = ?", (member_id,))
+        return parse_ts(row[0]) if row else None
+
+    async def last_many(self, member_ids: Sequence[int]) -> dict[int, datetime]:
+        """Return member id -> when they last got a digest, for those who ever got one."""
+        ids = list(member_ids)
+        found: dict[int, datetime] = {}
+        # Bounded batches: SQLite limits the number of parameters of one statement.
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" for _ in batch)
+            rows = await self._all(
+                f"SELECT member_id, last_at FROM digests_sent WHERE member_id IN ({marks})",
+                tuple(batch),
+            )
+            found.update({int(row[0]): parse_ts(row[1]) for row in rows})
+        return found
+
+    async def record(self, member_id: int, at: datetime) -> None:
+        """Remember that the member got a digest at `at` (in the transaction that queued it)."""
+        await self.conn.execute(
+            "INSERT INTO digests_sent (member_id, last_at) VALUES (?, ?)"
+            " ON CONFLICT (member_id) DO UPDATE SET last_at = excluded.last_at",
+            (member_id, ts(at)),
+        )
+
+
 class Repos:
     """Every repository, sharing one connection inside one transaction.
 
@@ -724,7 +918,10 @@ class Repos:
         self.meta = MetaRepo(conn)
         self.sessions = SessionRepo(conn)
         self.inbox = InboxRepo(conn)
+        self.reminders = ReminderRepo(conn)
         self.campaigns = CampaignRepo(conn)
         self.submissions = SubmissionRepo(conn)
         self.drafts = DraftRepo(conn)
         self.attachments = AttachmentRepo(conn)
+        self.outbox = OutboxRepo(conn)
+        self.digests = DigestLogRepo(conn)

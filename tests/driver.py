@@ -18,12 +18,12 @@ from importlib import resources
 from pathlib import Path
 
 from bot import admin
-from bot.channels.console import console_inbound, render_plain
+from bot.channels.console import console_inbound
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.messages import Inbound, InboundKind, Outbound
+from bot.messages import Inbound, InboundKind, Outbound, render_plain
 from bot.router import Handled, Router
 from storage.db import Database, open_database
 from storage.models import Role
@@ -151,7 +151,7 @@ class Bot:
         self._attach()
 
     def _attach(self) -> None:
-        self.router.register("console", self.recorder)
+        self.router.senders.register("console", self.recorder)
         self.router.observers.append(self._observe)
 
     def _observe(self, inbound: Inbound, handled: Handled) -> None:
@@ -165,22 +165,24 @@ class Bot:
         for kind in self.live:
             adapter: TelegramChannel | ZaloChannel
             if kind == "telegram":
-                adapter = TelegramChannel(
-                    self.settings.telegram, self.router, poll_timeout=self.poll_timeout
-                )
+                adapter = TelegramChannel(self.settings.telegram, poll_timeout=self.poll_timeout)
             elif kind == "zalo":
-                adapter = ZaloChannel(
-                    self.settings.zalo, self.router, poll_timeout=self.poll_timeout
-                )
+                adapter = ZaloChannel(self.settings.zalo, poll_timeout=self.poll_timeout)
             else:
                 raise ValueError(f"no adapter called {kind!r}")
-            await adapter.start()
+            self.router.senders.register(kind, adapter)
+            await adapter.start(self.router.submit)
+            if isinstance(adapter, TelegramChannel):
+                self.router.links.telegram_username = adapter.username  # as `thidua run` does
             self.adapters.append(adapter)
 
     async def stop(self) -> None:
-        """Stop the running adapters, last started first."""
+        """Stop receiving, let the router finish (its replies go out), then close the adapters."""
+        for adapter in reversed(self.adapters):
+            await adapter.stop()
+        await self.router.drain()
         while self.adapters:
-            await self.adapters.pop().stop()
+            await self.adapters.pop().close()
 
     async def restart(self) -> None:
         """Stop everything and start a new router (and adapters) on the same database."""

@@ -112,9 +112,9 @@ async def test_chat_queue_is_bounded_and_told_once(tmp_path: Path, bot: Bot) -> 
     router = bot.router
     original = router.handle
 
-    async def slow(inbound: object, download: object = None) -> object:
+    async def slow(inbound: object, *rest: object) -> object:
         await release.wait()
-        return await original(inbound, download)  # type: ignore[arg-type]
+        return await original(inbound, *rest)  # type: ignore[arg-type]
 
     router.handle = slow  # type: ignore[method-assign,assignment]
     futures = [

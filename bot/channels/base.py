@@ -1,25 +1,10 @@
-"""The interface every channel adapter implements."""
+"""The interfaces a channel implements now live in the core (bot/transport.py)."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from bot.transport import Adapter, Dispatch, Receiver, Sender
 
-from bot.messages import Outbound
+# A platform adapter: opened, started with a dispatch callable, stopped, closed; it sends too.
+Channel = Adapter
 
-
-class Channel(Protocol):
-    """A platform adapter: receives updates for the router and sends its replies."""
-
-    name: str
-
-    async def start(self) -> None:
-        """Connect and begin receiving (polling) in the background."""
-        ...
-
-    async def stop(self) -> None:
-        """Stop receiving, finish what is in flight, and release connections."""
-        ...
-
-    async def send(self, chat_id: str, message: Outbound) -> None:
-        """Deliver one message to one chat, mapping platform errors to bot.channels.errors."""
-        ...
+__all__ = ["Adapter", "Channel", "Dispatch", "Receiver", "Sender"]

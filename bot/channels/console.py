@@ -7,25 +7,14 @@ import codecs
 import os
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TextIO
 
-from bot.messages import Inbound, Outbound
-from bot.router import Router
+from bot.messages import Inbound, Outbound, render_plain
 
 NAME = "console"
 
-
-def render_plain(message: Outbound) -> str:
-    """Return what a text-only channel shows for a message (buttons are already in the text)."""
-    parts = [message.text] if message.text else []
-    if message.link_url:
-        parts.append(message.link_url)
-    elif message.document_path:
-        parts.append(f"[tệp] {message.document_path}")
-    if message.photo_url:
-        parts.append(f"[ảnh] {message.photo_url}")
-    return "\n".join(parts)
+__all__ = ["NAME", "ConsoleChannel", "chat_loop", "console_inbound", "render_plain"]
 
 
 class ConsoleChannel:
@@ -36,10 +25,10 @@ class ConsoleChannel:
     def __init__(self, out: TextIO | None = None) -> None:
         self.out = out or sys.stdout
 
-    async def start(self) -> None:
+    async def open(self) -> None:
         """Nothing to connect."""
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         """Nothing to release."""
 
     async def send(self, chat_id: str, message: Outbound) -> None:
@@ -55,13 +44,18 @@ def console_inbound(user: str, text: str, display_name: str | None = None) -> In
     )
 
 
-async def chat_loop(router: Router, user: str, stdin: TextIO | None = None) -> None:
-    """Read lines until end of input, handing each to the router as `user`."""
+async def chat_loop(
+    handle: Callable[[Inbound], Awaitable[object]], user: str, stdin: TextIO | None = None
+) -> None:
+    """Read lines until end of input, handing each to `handle` (the router's dispatch) as `user`.
+
+    Each line waits for its answer before the next is read, as a person at a terminal does.
+    """
     lines = _stream_lines(stdin) if stdin is not None else _terminal_lines()
     async for line in lines:
         text = line.rstrip("\r\n")
         if text.strip():
-            await router.dispatch(console_inbound(user, text))
+            await handle(console_inbound(user, text))
 
 
 async def _stream_lines(source: TextIO) -> AsyncIterator[str]:

@@ -18,7 +18,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import HTTPXRequest
 
 from bot import metrics
-from bot.channels.errors import (
+from bot.channels.splitting import split_text
+from bot.config import TelegramConfig
+from bot.errors import (
     BadRequest,
     ChannelError,
     RateLimited,
@@ -26,12 +28,10 @@ from bot.channels.errors import (
     Unauthorized,
     Unreachable,
 )
-from bot.channels.splitting import split_text
-from bot.config import TelegramConfig
 from bot.files import MAX_BYTES
 from bot.logs import logfmt
 from bot.messages import Inbound, InboundKind, Outbound
-from bot.router import Router
+from bot.transport import Dispatch
 
 NAME = "telegram"
 MESSAGE_LIMIT = 4096
@@ -41,6 +41,9 @@ CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_CONCURRENCY", "16"))
 # Replies in flight at once. A few keep-alive connections carry them much faster than many
 # (httpx's pool slows down as connections multiply; see benchmarks/throughput.py).
 SEND_CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_SENDS", "3"))
+# Outbox messages in flight at once, on slots of their own: a backlog of reminders or a
+# broadcast never takes a slot a reply is waiting for.
+BACKGROUND_CONCURRENCY = 4
 log = logging.getLogger("thidua.telegram")
 
 
@@ -179,20 +182,25 @@ def map_error(exc: tg_error.TelegramError) -> ChannelError:
 
 
 class TelegramChannel:
-    """Long-polls Telegram through PTB's Application and hands every update to the router."""
+    """Sends through PTB's bot, and long-polls with its Application, dispatching every update.
+
+    Lifecycle: `open` (getMe) → `start(dispatch)` (polling) → `stop` (no more updates) →
+    `close` (after the last reply and outbox message went).
+    """
 
     name = NAME
 
     def __init__(
         self,
         config: TelegramConfig,
-        router: Router,
         *,
         poll_timeout: int = 10,
         concurrency: int = CONCURRENCY,
     ) -> None:
-        self.router = router
         self.poll_timeout = poll_timeout
+        self.username: str | None = None  # the bot's @username, known once open
+        self._dispatch: Dispatch | None = None
+        self._opened = False
         self.app: Application = (  # type: ignore[type-arg]
             ApplicationBuilder()
             .token(config.token.get_secret_value())
@@ -206,10 +214,12 @@ class TelegramChannel:
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
-        router.register(NAME, self)
+        self._background = asyncio.Semaphore(BACKGROUND_CONCURRENCY)
 
-    async def start(self) -> None:
-        """Check the token (getMe), then start polling."""
+    async def open(self) -> None:
+        """Check the token (getMe) and open the bot's connections."""
+        if self._opened:
+            return
         try:
             await self.app.initialize()
         except tg_error.TelegramError as exc:
@@ -217,7 +227,13 @@ class TelegramChannel:
             with contextlib.suppress(Exception):
                 await self.app.bot.shutdown()
             raise map_error(exc) from None
-        self.router.links.telegram_username = self.app.bot.username
+        self._opened = True
+        self.username = self.app.bot.username
+
+    async def start(self, dispatch: Dispatch) -> None:
+        """Start polling (opening first if needed); every update goes to `dispatch`."""
+        await self.open()
+        self._dispatch = dispatch
         assert self.app.updater is not None
         await self.app.updater.start_polling(
             poll_interval=0,
@@ -231,14 +247,18 @@ class TelegramChannel:
         log.warning(logfmt("poll_error", channel=NAME, error=type(exc).__name__))
 
     async def stop(self) -> None:
-        """Stop polling, finish the updates in flight, and close."""
+        """Stop polling and finish handing over the updates already fetched (sending goes on)."""
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
-        # The router's queues still send replies through this bot: empty them before closing.
-        await self.router.drain()
-        await self.app.shutdown()
+
+    async def close(self) -> None:
+        """Stop receiving if still running, then close the bot's connections."""
+        await self.stop()
+        if self._opened:
+            self._opened = False
+            await self.app.shutdown()
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
@@ -246,9 +266,9 @@ class TelegramChannel:
             with contextlib.suppress(tg_error.TelegramError):
                 await update.callback_query.answer()
         inbound = to_inbound(update)
-        if inbound is not None:
+        if inbound is not None and self._dispatch is not None:
             # Queued behind its chat only: this slot goes straight back to receiving.
-            self.router.submit(inbound)
+            self._dispatch(inbound)
 
     async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:
         """Download the photo or document of an update (None when over the size limit)."""
@@ -272,6 +292,20 @@ class TelegramChannel:
                 await self._send(chat_id, message)
         except tg_error.TelegramError as exc:
             raise map_error(exc) from None
+
+    async def send_background(self, chat_id: str, message: Outbound) -> None:
+        """Send one outbox message as `send` does, on the outbox's own slots."""
+        try:
+            async with self._background:
+                await self._send(chat_id, message)
+        except tg_error.TelegramError as exc:
+            raise map_error(exc) from None
+
+    def parts(self, message: Outbound) -> int:
+        """How many messages Telegram receives for `message` (long texts are split)."""
+        if message.document_path or message.photo_url:
+            return 1
+        return max(len(split_text(message.text, MESSAGE_LIMIT)), 1)
 
     async def _send(self, chat_id: str, message: Outbound) -> None:
         bot = self.app.bot

@@ -1,4 +1,4 @@
-"""Zalo adapter: long-poll our own Zalo client, hand updates to the router, send plain text."""
+"""Zalo adapter: long-poll our own Zalo client, dispatch every update, send plain text."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from pathlib import Path
 
 import httpx
 
-from bot.channels.console import render_plain
-from bot.channels.errors import BadRequest, RateLimited, TransientError, Unauthorized
-from bot.channels.zalo_client import ZaloClient
+from bot.channels.splitting import split_text
+from bot.channels.zalo_client import MESSAGE_LIMIT, ZaloClient
 from bot.channels.zalo_updates import to_inbound
 from bot.config import ZaloConfig
+from bot.errors import BadRequest, RateLimited, TransientError, Unauthorized
 from bot.files import MAX_BYTES
 from bot.logs import logfmt
-from bot.messages import Inbound, Outbound
-from bot.router import Router
+from bot.messages import Inbound, Outbound, render_plain
+from bot.transport import Dispatch
 
 NAME = "zalo"
 log = logging.getLogger("thidua.zalo")
@@ -27,36 +27,45 @@ STOP_GRACE = 2.0  # how long a shutdown lets the current long poll finish before
 
 
 class ZaloChannel:
-    """Polls getUpdates (one update per call) and dispatches each update as its own task."""
+    """Sends with our Zalo client, and polls getUpdates (one update per call), dispatching each.
+
+    Lifecycle: `open` (getMe) → `start(dispatch)` (polling) → `stop` (no more updates) →
+    `close` (after the last reply and outbox message went).
+    """
 
     name = NAME
 
     def __init__(
         self,
         config: ZaloConfig,
-        router: Router,
         *,
         poll_timeout: int = 30,
         client: ZaloClient | None = None,
     ) -> None:
-        self.router = router
         self.poll_timeout = poll_timeout
         self.client = client or ZaloClient(config.token.get_secret_value(), config.base_url)
         self._poller: asyncio.Task[None] | None = None
         self._stopping = False
-        router.register(NAME, self)
+        self._opened = False
 
-    async def start(self) -> None:
-        """Check the token (getMe), make sure no webhook is set, then poll in the background."""
-        await self.client.get_me()
+    async def open(self) -> None:
+        """Check the token (getMe)."""
+        if not self._opened:
+            await self.client.get_me()
+            self._opened = True
+
+    async def start(self, dispatch: Dispatch) -> None:
+        """Make sure no webhook is set, then poll in the background, each update to `dispatch`."""
+        await self.open()
         try:
             await self.client.ensure_polling()
         except BadRequest:
             # A server without the webhook calls cannot have a webhook set: poll anyway.
             log.warning(logfmt("webhook_check_failed", channel=NAME))
-        self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+        self._stopping = False
+        self._poller = asyncio.create_task(self._poll(dispatch), name="zalo-poll")
 
-    async def _poll(self) -> None:
+    async def _poll(self, dispatch: Dispatch) -> None:
         backoff = 1.0
         while not self._stopping:
             try:
@@ -77,20 +86,23 @@ class ZaloChannel:
                         logfmt("update_ignored", channel=NAME, zalo_event=update.get("event_name"))
                     )
                     continue
-                # Queued behind its chat only; the poll goes straight on.
-                self.router.submit(inbound)
+                # Queued behind its chat only (its queue is bounded); the poll goes straight on.
+                dispatch(inbound)
 
     async def stop(self) -> None:
-        """Stop polling, let the updates in flight finish, close the client."""
+        """Stop polling (the current long poll gets a short grace); sending goes on."""
         self._stopping = True
         if self._poller is not None:
-            done, _ = await asyncio.wait({self._poller}, timeout=STOP_GRACE)
+            poller, self._poller = self._poller, None
+            done, _ = await asyncio.wait({poller}, timeout=STOP_GRACE)
             if not done:
-                self._poller.cancel()
+                poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await self._poller
-        # The router's queues still send replies through this client: empty them first.
-        await self.router.drain()
+                    await poller
+
+    async def close(self) -> None:
+        """Stop receiving if still running, then close the client."""
+        await self.stop()
         await self.client.aclose()
 
     async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:
@@ -128,3 +140,9 @@ class ZaloChannel:
             await self.client.send_message(chat_id, text)
         if message.photo_url:
             await self.client.send_photo(chat_id, message.photo_url)
+
+    def parts(self, message: Outbound) -> int:
+        """How many messages Zalo receives for `message` (texts split at 2,000, a photo apart)."""
+        text = render_plain(message.model_copy(update={"photo_url": None}))
+        count = len(split_text(text, MESSAGE_LIMIT)) if text.strip() else 0
+        return max(count + (1 if message.photo_url else 0), 1)

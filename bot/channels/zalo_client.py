@@ -10,7 +10,9 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.channels.errors import (
+from bot.channels.splitting import split_text
+from bot.channels.zalo_updates import unwrap
+from bot.errors import (
     BadRequest,
     ChannelError,
     RateLimited,
@@ -18,8 +20,6 @@ from bot.channels.errors import (
     Unauthorized,
     Unreachable,
 )
-from bot.channels.splitting import split_text
-from bot.channels.zalo_updates import unwrap
 
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com/bot"
 MESSAGE_LIMIT = 2000  # UTF-16 units per sendMessage text

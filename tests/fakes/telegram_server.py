@@ -335,6 +335,8 @@ class FakeTelegram:
         self._last_send: dict[str, float] = {}
         self._commands: dict[str, list[Params]] = {}
         self.webhook_url = ""
+        # Seconds every send* call takes before it is answered, as over a real link to Telegram.
+        self.send_delay = 0.0
 
     # ---------------------------------------------------------------- side door: observing
 
@@ -673,6 +675,8 @@ class FakeTelegram:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if chat_id is not None and name.startswith("send"):
                 self._check_chat_pace(str(chat_id))
+            if self.send_delay and name.startswith("send"):
+                await asyncio.sleep(self.send_delay)
             result = await handler(params)
         except ApiError as error:
             return error.response()

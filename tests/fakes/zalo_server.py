@@ -182,6 +182,7 @@ class FakeZalo:
         self.webhook_secret = ""
         self.webhook_updated_at = 0
         self._failures: dict[str, deque[tuple[int, int]]] = {}
+        self._blocked: set[str] = set()
         self._methods: dict[str, Handler] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -290,6 +291,14 @@ class FakeZalo:
         """Answer the next `times` calls of `method` ("*" = any) with this error."""
         self._failures.setdefault(method, deque()).extend([(error_code, http_status)] * times)
 
+    def block(self, chat_id: str) -> None:
+        """Act as if this person blocked the bot: sends to the chat answer error 403."""
+        self._blocked.add(chat_id)
+
+    def unblock(self, chat_id: str) -> None:
+        """Undo `block`."""
+        self._blocked.discard(chat_id)
+
     def add_file(self, path: str, data: bytes) -> str:
         """Serve `data` at GET /files/{path}; returns its URL (relative until served)."""
         path = path.lstrip("/")
@@ -303,6 +312,7 @@ class FakeZalo:
         self.calls.clear()
         self.files.clear()
         self._failures.clear()
+        self._blocked.clear()
         self.webhook_url = self.webhook_secret = ""
         self.webhook_updated_at = 0
 
@@ -358,6 +368,8 @@ class FakeZalo:
             return _error(code, http_status=http_status)
         if problem:
             return _error(400, problem)
+        if method.startswith("send") and _chat_id(body) in self._blocked:
+            return _error(403, "Forbidden: the user has blocked the bot")
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found")
