@@ -35,6 +35,9 @@ run: setup
 
 bench: setup
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/fairness.py
+	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/stall.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache demo-out

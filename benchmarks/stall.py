@@ -173,7 +173,7 @@ async def main() -> None:
     results: dict[str, list[tuple[list[float], float, float]]] = {"quiet": [], "busy": []}
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "country.sqlite3"
-        build_country(source, provinces=args.provinces)
+        await asyncio.to_thread(build_country, source, provinces=args.provinces)
         enrol_people(source, args.people)
         try:
             async with httpx.AsyncClient(base_url=base) as client:

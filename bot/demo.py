@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.context import BotLinks
 from bot.messages import Outbound
 from bot.router import Router
+from bot.scheduling import tick_digests, tick_reminders
 from storage.db import open_database
 from storage.models import Role
 
@@ -46,6 +47,7 @@ CAST = {
     "ba-lan": Person("Trần Thị Lan", "Cô Lan", "Khu phố 1"),
     "ong-tu": Person("Lê Văn Tư", "Ông Tư", "Khu phố 2"),
     "anh-minh": Person("Phạm Văn Minh", "Anh Minh", "thư ký Phường Mẫu"),
+    "co-ba": Person("Võ Thị Ba", "Cô Ba", "Khu phố 3"),
 }
 
 
@@ -80,6 +82,9 @@ class TranscriptChannel:
                 self.last_code = line.strip()
 
 
+_KIND = {"reminder": "nhắc hạn tự động", "digest": "tổng hợp tự động", "broadcast": "thông báo"}
+
+
 class Demo:
     """The demo's state: a fresh database, a manual clock, and a transcript."""
 
@@ -101,6 +106,30 @@ class Demo:
         person = CAST.get(user)
         name = person.display_name if person else None
         await self.router.dispatch(console_inbound(user, text, display_name=name))
+
+    async def run_until(self, moment: datetime) -> None:
+        """Move the clock to `moment`, run the scheduler's tick there, and deliver what is due."""
+        self.clock.set(moment)
+        self.note(f"{moment:%H:%M}, {day(moment)}")
+        settings, db = self.router.settings, self.router.db
+        queued = await tick_reminders(db, settings, moment) + await tick_digests(
+            db, settings, moment
+        )
+        sent = await self.deliver()
+        if queued > sent:
+            self.note(f"{queued - sent} tin chờ hết giờ yên lặng")
+
+    async def deliver(self) -> int:
+        """Send the outbox rows due now to the console (the real sender paces; a demo need not)."""
+        channel = self.router.channels["console"]
+        async with self.router.db.read() as repos:
+            due = await repos.outbox.due("console", self.clock.now(), 1000)
+        for row in due:
+            self.out.write(f"\n  [{_KIND[row.kind.value]}]")
+            await channel.send(row.chat_id, Outbound.model_validate_json(row.payload))
+            async with self.router.db.transaction() as repos:
+                await repos.outbox.mark_sent(row.id, self.clock.now())
+        return len(due)
 
     async def invite(self, unit: str, role: Role) -> str:
         """Create an invite as `thidua invite` would, print it, and return the code."""
@@ -156,6 +185,7 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
         await _enrolment(demo)
         await _registrations(demo)
         await _amendment_and_status(demo)
+        await _deadline_weeks(demo)
         await _late_report(demo)
     stream.write(f"\nHết bản chạy thử. Cơ sở dữ liệu của bản chạy thử: {db_path}\n")
 
@@ -245,8 +275,28 @@ async def _amendment_and_status(demo: Demo) -> None:
     await demo.say("anh-minh", "trangthai")
 
 
+async def _deadline_weeks(demo: Demo) -> None:
+    demo.heading("5. Những ngày trước hạn: nhắc hạn và tổng hợp")
+    ba = await demo.invite("KP-03", Role.REP)
+    await demo.say("co-ba", ba)
+    demo.note(
+        "Khu phố 1 và 2 đã đăng ký; Khu phố 3 chưa. Trợ lý tự nhắc theo lịch của đợt thi đua"
+        " và gửi bản tổng hợp cho thư ký, quản trị mỗi sáng ngày làm việc lúc 7:30."
+    )
+    await demo.run_until(datetime.fromisoformat("2023-11-27T07:31:00+07:00"))
+    await demo.run_until(datetime.fromisoformat("2023-11-27T08:01:00+07:00"))
+    demo.note(
+        "Trợ lý tạm ngừng từ trưa 28/11 đến 22:00 ngày 29/11. Khi chạy lại, lời nhắc lẽ ra gửi"
+        " lúc 8:00 sáng 29/11 được xếp hàng, nhưng giờ này là giờ yên lặng (21:00–7:00) nên"
+        " được giữ lại đến 7:00 sáng, và đọc theo ngày người nhận đọc nó."
+    )
+    await demo.run_until(datetime.fromisoformat("2023-11-29T22:00:00+07:00"))
+    await demo.run_until(datetime.fromisoformat("2023-11-30T07:00:30+07:00"))
+    await demo.say("co-ba", "trangthai")
+
+
 async def _late_report(demo: Demo) -> None:
-    demo.heading("5. Báo cáo tổng kết nộp trễ")
+    demo.heading("6. Báo cáo tổng kết nộp trễ")
     demo.clock.set(datetime.fromisoformat("2024-07-03T09:30:00+07:00"))
     demo.note(f"{day(demo.clock.now())}: đã quá hạn báo cáo tổng kết 29/06/2024")
     for text in (

@@ -28,6 +28,10 @@ from bot.words import Command
 
 log = logging.getLogger("thidua.reminders")
 
+# Two reminders of one deadline closer than this are one too many: a person who enrolled late
+# gets the -7d reminder at 07:31 and must not get the -3d one at 08:00 as well.
+REPEAT_GAP = timedelta(hours=12)
+
 
 @dataclass(frozen=True)
 class DueReminder:

@@ -26,16 +26,21 @@ from bot.config import Settings
 from bot.digest import digest_for
 from bot.digest.render import limit_for
 from bot.forms import catalogue
+from bot.forms.catalogue import Slot
 from bot.logs import logfmt
 from bot.texts import VI, Texts
 from storage import reminder_reads
-from storage.db import Database
+from storage.db import Database, collector_paused
 from storage.reminder_reads import Recipient
+from storage.timefmt import ts
 
 log = logging.getLogger("thidua.scheduling")
 
+# A digest is sent for its scheduled time only this long after it (after an outage, the same
+# day's digest still goes; yesterday's does not — today's comes at its time).
+DIGEST_FRESH = timedelta(hours=12)
 # Units claimed per write transaction: short transactions keep the loop free for replies.
-BATCH_UNITS = 200
+BATCH_UNITS = 100
 # Simulated minutes between ticks at most: a fast clock gets more frequent ticks.
 SIMULATED_STEP = 60.0
 
@@ -44,8 +49,14 @@ async def tick_reminders(
     db: Database, settings: Settings, now: datetime, *, texts: Texts = VI
 ) -> int:
     """Plan the reminders due at `now` into the outbox; return how many messages were queued."""
+    # Tens of thousands of rows and messages at once: a cycle collection walking them all
+    # would hold the loop for 100 ms (benchmarks/stall.py); reference counting frees them.
+    with collector_paused():
+        return await _tick_reminders(db, settings, now, texts)
+
+
+async def _tick_reminders(db: Database, settings: Settings, now: datetime, texts: Texts) -> int:
     zone = settings.schedule.zone()
-    quiet = settings.schedule.quiet_window()
     async with db.read() as repos:
         campaigns = await catalogue.load_all(repos)
     queued = 0
@@ -53,12 +64,6 @@ async def tick_reminders(
         due = reminders.due_offset(slot, now, zone)
         if due is None:
             continue
-        key = {
-            "campaign_code": slot.code,
-            "form_id": slot.form.id,
-            "offset_text": due.offset_text,
-            "due_on": slot.form.due_on.isoformat(),
-        }
         recipients = await db.snapshot(
             partial(
                 reminder_reads.unreminded,
@@ -72,35 +77,72 @@ async def tick_reminders(
         )
         if not recipients:
             continue
+        recent = await db.snapshot(
+            partial(
+                reminder_reads.recently_reminded,
+                campaign_code=slot.code,
+                form_id=slot.form.id,
+                due_on=slot.form.due_on.isoformat(),
+                since=ts(now - reminders.REPEAT_GAP),
+                units=[recipient.unit_code for recipient in recipients],
+            )
+        )
         by_unit: dict[str, list[Recipient]] = defaultdict(list)
         for recipient in recipients:
             by_unit[recipient.unit_code].append(recipient)
-        body = settings.org.body(slot.form.level)
-        not_before = reminders.send_at(now, quiet, zone)
         units = list(by_unit.items())
-        for start in range(0, len(units), BATCH_UNITS):
-            async with db.transaction() as repos:
-                for unit_code, people in units[start : start + BATCH_UNITS]:
-                    if not await repos.reminders.claim(unit_code=unit_code, now=now, **key):
-                        continue  # another tick (or process) planned it already
-                    message = reminders.message_for(
-                        texts, slot, body, people[0].unit_name, now, zone
-                    )
-                    for person in people:
-                        await outbox.enqueue(
-                            repos,
-                            channel=person.channel,
-                            chat_id=person.chat_id,
-                            member_id=person.member_id,
-                            kind="reminder",
-                            ref=f"{slot.code}/{slot.form.id}/{due.offset_text}",
-                            message=message,
-                            not_before=not_before,
-                            now=now,
-                        )
-                        queued += 1
-            await asyncio.sleep(0)  # replies go between batches
+        queued += await _plan_units(db, settings, slot, due, units, recent, now, texts)
         reminders.log_planned(slot, due.offset_text, len(by_unit))
+    return queued
+
+
+async def _plan_units(
+    db: Database,
+    settings: Settings,
+    slot: Slot,
+    due: reminders.DueReminder,
+    units: list[tuple[str, list[Recipient]]],
+    recent: set[str],
+    now: datetime,
+    texts: Texts,
+) -> int:
+    """Claim each unit's reminder and queue it, a short transaction per batch of units."""
+    zone = settings.schedule.zone()
+    not_before = reminders.send_at(now, settings.schedule.quiet_window(), zone)
+    body = settings.org.body(slot.form.level)
+    key = {
+        "campaign_code": slot.code,
+        "form_id": slot.form.id,
+        "offset_text": due.offset_text,
+        "due_on": slot.form.due_on.isoformat(),
+    }
+    queued = 0
+    for start in range(0, len(units), BATCH_UNITS):
+        async with db.transaction() as repos:
+            for unit_code, people in units[start : start + BATCH_UNITS]:
+                if not await repos.reminders.claim(unit_code=unit_code, now=now, **key):
+                    continue  # another tick (or process) planned it already
+                if unit_code in recent:
+                    continue  # reminded of this deadline hours ago: claimed, not repeated
+                # Counted from when it will be read: held past midnight, "còn 1 ngày"
+                # would be wrong on the deadline day itself.
+                message = reminders.message_for(
+                    texts, slot, body, people[0].unit_name, not_before, zone
+                )
+                for person in people:
+                    await outbox.enqueue(
+                        repos,
+                        channel=person.channel,
+                        chat_id=person.chat_id,
+                        member_id=person.member_id,
+                        kind="reminder",
+                        ref=f"{slot.code}/{slot.form.id}/{due.offset_text}",
+                        message=message,
+                        not_before=not_before,
+                        now=now,
+                    )
+                    queued += 1
+        await asyncio.sleep(0)  # replies go between batches
     return queued
 
 
@@ -128,8 +170,8 @@ async def tick_digests(
     """
     zone = settings.schedule.zone()
     fired = latest_fire(settings.schedule.digest_cron, zone, now)
-    if fired is None:
-        return 0
+    if fired is None or now - fired > DIGEST_FRESH:
+        return 0  # a morning digest read at night is stale: the next morning's comes instead
     async with db.read() as repos:
         readers = await repos.members.digest_readers()
         last = await repos.digests.last_many([member.id for member in readers])

@@ -56,3 +56,28 @@ def unreminded(
         ),
     ).fetchall()
     return [Recipient(str(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+
+def recently_reminded(
+    conn: sqlite3.Connection,
+    *,
+    campaign_code: str,
+    form_id: str,
+    due_on: str,
+    since: str,
+    units: list[str],
+) -> set[str]:
+    """The units among `units` that were reminded of this deadline since `since`."""
+    if not units:
+        return set()
+    found: set[str] = set()
+    for start in range(0, len(units), 500):  # SQLite's parameter limit
+        chunk = units[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT DISTINCT unit_code FROM reminders_sent WHERE campaign_code = ? AND form_id = ?"
+            f" AND due_on = ? AND planned_at >= ? AND unit_code IN ({marks})",
+            (campaign_code, form_id, due_on, since, *chunk),
+        ).fetchall()
+        found.update(str(row[0]) for row in rows)
+    return found

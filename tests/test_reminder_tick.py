@@ -133,3 +133,31 @@ async def test_no_digest_before_the_first_morning(bot: Bot) -> None:
     assert latest_fire("30 7 * * mon-fri", zone, at("2023-11-26T12:00:00")) == at(
         "2023-11-24T07:30:00"
     )
+
+
+async def test_no_two_reminders_of_one_deadline_within_hours(bot: Bot) -> None:
+    await _campaign(bot)
+    await bot.enrol("binh", "KP-02", "rep")  # enrolled after -7d's time: it is still owed
+    assert await tick_reminders(bot.db, bot.settings, at("2023-11-27T07:31:00")) == 1
+    # At 08:00 the -3d reminder falls due: claimed, but not sent half an hour after the other.
+    assert await tick_reminders(bot.db, bot.settings, at("2023-11-27T08:01:00")) == 0
+    assert await tick_reminders(bot.db, bot.settings, at("2023-11-29T08:01:00")) == 1
+    assert [r[1].rsplit("/", 1)[1] for r in await _outbox(bot)] == ["-7d", "-1d"]
+
+
+async def test_a_morning_digest_is_not_sent_at_night(bot: Bot) -> None:
+    from bot.scheduling import tick_digests
+
+    await _campaign(bot)
+    await bot.enrol("thu-ky", "X-MAU", "secretary")
+    # Back at 22:00 after a day down: that morning's digest is stale; the next one comes.
+    assert await tick_digests(bot.db, bot.settings, at("2023-11-29T22:00:00")) == 0
+    assert await tick_digests(bot.db, bot.settings, at("2023-11-30T07:31:00")) >= 1
+
+
+async def test_a_held_reminder_counts_the_days_from_when_it_is_read(bot: Bot) -> None:
+    await _campaign(bot)
+    await bot.enrol("binh", "KP-02", "rep")
+    await tick_reminders(bot.db, bot.settings, at("2023-11-29T22:00:00"))  # -1d, held to 07:00
+    (row,) = await _outbox(bot)
+    assert "Hôm nay (Thứ Năm, 30/11/2023) là hạn chót" in row[3]
