@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sqlite3
 import sys
@@ -130,6 +131,8 @@ async def scenario(
         channel = TelegramChannel(settings.telegram)
         router.senders.register(channel.name, channel)
         await channel.start(router.submit)
+        gc.collect()
+        gc.freeze()  # as `thidua run` does once started
         meter = StallMeter()
         try:
             async with httpx.AsyncClient(base_url=base, timeout=60) as client:

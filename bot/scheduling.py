@@ -30,7 +30,7 @@ from bot.forms.catalogue import Slot
 from bot.logs import logfmt
 from bot.texts import VI, Texts
 from storage import reminder_reads
-from storage.db import Database, collector_paused
+from storage.db import Database
 from storage.reminder_reads import Recipient
 from storage.timefmt import ts
 
@@ -49,10 +49,7 @@ async def tick_reminders(
     db: Database, settings: Settings, now: datetime, *, texts: Texts = VI
 ) -> int:
     """Plan the reminders due at `now` into the outbox; return how many messages were queued."""
-    # Tens of thousands of rows and messages at once: a cycle collection walking them all
-    # would hold the loop for 100 ms (benchmarks/stall.py); reference counting frees them.
-    with collector_paused():
-        return await _tick_reminders(db, settings, now, texts)
+    return await _tick_reminders(db, settings, now, texts)
 
 
 async def _tick_reminders(db: Database, settings: Settings, now: datetime, texts: Texts) -> int:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import re
 import sqlite3
 import stat
 import tempfile
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -209,10 +207,6 @@ class Database:
         return await asyncio.to_thread(self._read_in_thread, work)
 
     def _read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        with collector_paused():
-            return self._read(work)
-
-    def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         conn = sqlite3.connect(
             _read_only_uri(self.path), uri=True, timeout=BUSY_WAIT_IN_THREAD, isolation_level=None
         )
@@ -243,36 +237,6 @@ class Database:
         except BaseException:
             _remove_with_journals(name)
             raise
-
-
-_PAUSES = 0
-_PAUSE_LOCK = threading.Lock()
-_PAUSED_BY_US = False
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while long reads run (measured: benchmarks/stall.py).
-
-    A national digest builds hundreds of thousands of row tuples on its thread; each full
-    collection they trigger walks every object while holding the GIL, and the event loop waits
-    150 ms behind it. The rows hold no cycles (reference counting frees them), so nothing is
-    lost by collecting later; the collector runs again as soon as the last long read ends.
-    """
-    global _PAUSES, _PAUSED_BY_US
-    with _PAUSE_LOCK:
-        if _PAUSES == 0 and gc.isenabled():
-            gc.disable()
-            _PAUSED_BY_US = True
-        _PAUSES += 1
-    try:
-        yield
-    finally:
-        with _PAUSE_LOCK:
-            _PAUSES -= 1
-            if _PAUSES == 0 and _PAUSED_BY_US:
-                _PAUSED_BY_US = False
-                gc.enable()
 
 
 def _remove_with_journals(name: str) -> None:
