@@ -180,6 +180,89 @@ def form_tallies(
     ]
 
 
+class GroupTally(NamedTuple):
+    """One form's sums over the expected units below one child of the root."""
+
+    group: str  # the child's code (the unit's own code when it is the child)
+    expected: int
+    submitted: int
+    late: int
+    entries: int
+    new_entries: int
+    new: int
+    amended: int
+    depth: int  # the deepest of its units (deeper than the child: the digest groups by child)
+
+
+# One row per expected unit, as in form_tallies, for the sums per group to add up.
+_PER_UNIT = (
+    "SELECT substr(u.path, ?, instr(substr(u.path, ?), '/') - 1) AS grp, u.depth AS depth,"
+    " min(s.first_submitted_at) AS first, s.late_days AS late, count(s.id) AS entries,"
+    " coalesce(sum(s.first_submitted_at >= ?), 0) AS new_entries,"
+    " coalesce(sum(EXISTS (SELECT 1 FROM submission_versions AS v"
+    "   WHERE v.submission_id = s.id AND v.version > 1 AND v.submitted_at >= ?)), 0) AS changed"
+    " FROM units AS u"
+    " LEFT JOIN submissions AS s"
+    "   ON s.campaign_code = ? AND s.form_id = ? AND s.unit_code = u.code"
+    " WHERE u.path >= ? AND u.path < ? AND u.level = ?"
+    " GROUP BY u.path"
+)
+
+
+def form_group_tallies(
+    conn: sqlite3.Connection,
+    *,
+    campaign_code: str,
+    form_id: str,
+    level: str,
+    root_path: str,
+    since: str | None,
+) -> list[GroupTally]:
+    """form_tallies summed per child of the root, in SQL: a national digest reads 34 rows, not
+    100,000 (one Python object per unit would hold the event loop through the GIL)."""
+    after = since if since is not None else "9999"
+    start = len(root_path) + 1  # 1-based: the first character after the root's path
+    rows = conn.execute(
+        "SELECT grp, count(*), count(first), sum(first IS NOT NULL AND late > 0), sum(entries),"
+        " sum(new_entries), sum(first >= ?), sum(first IS NOT NULL AND first < ? AND changed > 0),"
+        f" max(depth) FROM ({_PER_UNIT}) GROUP BY grp ORDER BY grp",
+        (after, after, start, start, after, after, campaign_code, form_id, root_path,
+         root_path + PATH_END, level),
+    ).fetchall()  # fmt: skip
+    return [GroupTally(str(r[0]), *(int(v or 0) for v in r[1:])) for r in rows]
+
+
+def form_tallies_of(
+    conn: sqlite3.Connection,
+    *,
+    campaign_code: str,
+    form_id: str,
+    level: str,
+    root_path: str,
+    since: str | None,
+    missing: bool,
+    limit: int,
+) -> list[UnitTally]:
+    """At most `limit` of the units that sent nothing (`missing`) or sent late: the names a big
+    digest still shows when there are few of them."""
+    after = since if since is not None else "9999"
+    having = "first IS NULL" if missing else "first IS NOT NULL AND late > 0"
+    rows = conn.execute(
+        "SELECT u.code, u.name, u.path, u.depth, t.first, t.late, t.entries, t.new_entries,"
+        f" t.changed FROM ({_PER_UNIT.replace('AS grp,', 'AS grp, u.code AS code,')}) AS t"
+        f" JOIN units AS u ON u.code = t.code WHERE {having} ORDER BY u.path LIMIT ?",
+        (len(root_path) + 1, len(root_path) + 1, after, after, campaign_code, form_id,
+         root_path, root_path + PATH_END, level, limit),
+    ).fetchall()  # fmt: skip
+    return [
+        UnitTally(
+            str(r[0]), str(r[1]), str(r[2]), int(r[3]), None if r[4] is None else str(r[4]),
+            int(r[5] or 0), int(r[6]), int(r[7]), bool(r[8]),
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
 def units_with_work(
     conn: sqlite3.Connection,
     *,

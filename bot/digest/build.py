@@ -15,13 +15,14 @@ from datetime import date, datetime
 from bot.digest.model import (
     AreaShare,
     CampaignDigest,
+    Counted,
     Digest,
     FormDigest,
     Group,
     LateUnit,
     UnitRef,
 )
-from storage.reads import CampaignRow, FormRow, UnitRow, UnitTally
+from storage.reads import CampaignRow, FormRow, GroupTally, UnitRow, UnitTally
 from storage.timefmt import ts
 
 
@@ -34,6 +35,8 @@ class CampaignFacts:
     children: Sequence[UnitRow]  # the units directly below the root: the groups of a big digest
     forms: Sequence[tuple[FormRow, Sequence[UnitTally]]]
     areas: AreaShare | None = None
+    # Counted in SQL instead (a big subtree): the forms' digests, already built.
+    counted: Sequence[FormDigest] | None = None
 
 
 def is_open(campaign: CampaignRow, today: date) -> bool:
@@ -112,6 +115,45 @@ def form_digest(
     )
 
 
+def form_summary(
+    form: FormRow,
+    groups: Sequence[GroupTally],
+    root: UnitRow,
+    children: Sequence[UnitRow],
+    missing: Sequence[UnitTally],
+    late: Sequence[UnitTally],
+) -> FormDigest:
+    """One form of a big subtree from its sums per group; only the few names it shows, if any."""
+    by_group = {group.group: [group.expected, group.submitted, group.late] for group in groups}
+    deep = any(group.depth > root.depth + 1 for group in groups)
+    return FormDigest(
+        id=form.form_id,
+        title=form.title,
+        kind=form.kind,
+        level=form.level,
+        multiple=form.multiple,
+        opens_on=date.fromisoformat(form.opens_on),
+        due_on=date.fromisoformat(form.due_on),
+        refuses_late=form.late == "refuse",
+        expected=sum(group.expected for group in groups),
+        submitted_units=(),
+        late_units=tuple(
+            LateUnit(UnitRef(t.code, t.name, group_of(t, root)), t.late_days) for t in late
+        ),
+        missing_units=tuple(UnitRef(t.code, t.name, group_of(t, root)) for t in missing),
+        entries=sum(group.entries for group in groups),
+        groups=_groups(by_group, children) if deep else (),
+        new_entries=sum(group.new_entries for group in groups),
+        counted=Counted(
+            submitted=sum(group.submitted for group in groups),
+            late=sum(group.late for group in groups),
+            missing=sum(group.expected - group.submitted for group in groups),
+            new=sum(group.new for group in groups),
+            amended=sum(group.amended for group in groups),
+        ),
+    )
+
+
 def _groups(by_group: dict[str, list[int]], children: Sequence[UnitRow]) -> tuple[Group, ...]:
     """The groups, worst first: the lowest share submitted, then the most missing, then by name."""
     known = {child.code: child for child in children}
@@ -143,7 +185,9 @@ def build(
             scope=item.campaign.scope.code,
             root_code=item.root.code,
             root_name=item.root.name,
-            forms=tuple(
+            forms=tuple(item.counted)
+            if item.counted is not None
+            else tuple(
                 form_digest(form, tallies, item.root, item.children, since)
                 for form, tallies in item.forms
             ),

@@ -11,8 +11,9 @@ import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.digest.build import CampaignFacts, build, is_open, root_of
+from bot.digest.build import CampaignFacts, build, form_summary, is_open, root_of
 from bot.digest.model import AreaShare, Digest
+from bot.digest.render import NAMES_BEFORE_GROUPS
 from storage import reads
 from storage.timefmt import ts
 
@@ -30,8 +31,13 @@ def collect(
     zone: ZoneInfo,
     lowest_level: str,
     campaign: str | None = None,
+    summary: bool = False,
 ) -> Digest:
-    """The digest of `unit_code` at `at`: every open campaign touching it, or just `campaign`."""
+    """The digest of `unit_code` at `at`: every open campaign touching it, or just `campaign`.
+
+    `summary`: for a message, where a big subtree is shown by its groups — counted in SQL, with
+    only the few names the message shows. Without it (the CLI's JSON) every unit is listed.
+    """
     unit = reads.unit(conn, unit_code)
     if unit is None:
         raise UnknownUnit(unit_code)
@@ -42,7 +48,7 @@ def collect(
     else:
         chosen = [row for row in touching if is_open(row, today)]
     after = ts(since) if since is not None else None
-    facts = [_campaign_facts(conn, unit, row, after, lowest_level) for row in chosen]
+    facts = [_campaign_facts(conn, unit, row, after, lowest_level, summary) for row in chosen]
     return build(unit, at, since, facts)
 
 
@@ -52,9 +58,14 @@ def _campaign_facts(
     campaign: reads.CampaignRow,
     since: str | None,
     lowest_level: str,
+    summary: bool = False,
 ) -> CampaignFacts:
     root = root_of(unit, campaign.scope)
     forms = reads.forms_of(conn, campaign.code)
+    if summary:
+        counted = _counted(conn, campaign, root, forms, since, lowest_level)
+        if counted is not None:
+            return counted
     tallied = [
         (
             form,
@@ -86,3 +97,68 @@ def _campaign_facts(
         )
         areas = AreaShare(lowest_level, total, with_work)
     return CampaignFacts(campaign, root, reads.children(conn, root.code), tallied, areas)
+
+
+def _counted(
+    conn: sqlite3.Connection,
+    campaign: reads.CampaignRow,
+    root: reads.UnitRow,
+    forms: list[reads.FormRow],
+    since: str | None,
+    lowest_level: str,
+) -> CampaignFacts | None:
+    """The campaign counted per group in SQL; None when its units sit right below the root
+    (a small subtree: reading them one by one costs nothing and names them all)."""
+    sums = {
+        form.form_id: reads.form_group_tallies(
+            conn,
+            campaign_code=campaign.code,
+            form_id=form.form_id,
+            level=form.level,
+            root_path=root.path,
+            since=since,
+        )
+        for form in forms
+    }
+    if not any(group.depth > root.depth + 1 for groups in sums.values() for group in groups):
+        return None
+    children = reads.children(conn, root.code)
+    digests = []
+    for form in forms:
+        groups = sums[form.form_id]
+        names: dict[bool, list[reads.UnitTally]] = {}
+        for missing in (True, False):
+            total = sum((g.expected - g.submitted) if missing else g.late for g in groups)
+            # The message names units only when there are few (else it shows the groups).
+            names[missing] = (
+                reads.form_tallies_of(
+                    conn,
+                    campaign_code=campaign.code,
+                    form_id=form.form_id,
+                    level=form.level,
+                    root_path=root.path,
+                    since=since,
+                    missing=missing,
+                    limit=NAMES_BEFORE_GROUPS,
+                )
+                if 0 < total <= NAMES_BEFORE_GROUPS
+                else []
+            )
+        digests.append(form_summary(form, groups, root, children, names[True], names[False]))
+    registrations = [form for form in forms if form.kind == "registration"]
+    areas: AreaShare | None = None
+    if len(registrations) == 1 and registrations[0].level == lowest_level:
+        groups = sums[registrations[0].form_id]
+        areas = AreaShare(
+            lowest_level, sum(g.expected for g in groups), sum(g.submitted for g in groups)
+        )
+    elif registrations:
+        total, with_work = reads.units_with_work(
+            conn,
+            campaign_code=campaign.code,
+            form_ids=[form.form_id for form in registrations],
+            level=lowest_level,
+            root_path=root.path,
+        )
+        areas = AreaShare(lowest_level, total, with_work)
+    return CampaignFacts(campaign, root, children, [], areas, counted=digests)

@@ -47,6 +47,17 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """A form's counts read as sums in SQL (a big subtree's digest names no unit one by one)."""
+
+    submitted: int
+    late: int
+    missing: int
+    new: int
+    amended: int
+
+
+@dataclass(frozen=True)
 class FormDigest:
     """One form across the subtree."""
 
@@ -68,21 +79,33 @@ class FormDigest:
     new_units: tuple[UnitRef, ...] = ()  # first submission at or after `since`
     new_entries: int = 0  # submissions first sent at or after `since`
     amended_units: tuple[UnitRef, ...] = ()  # changed since, among units that were not new
+    # Set for a digest counted in SQL: the unit tuples then hold only the names it shows.
+    counted: Counted | None = None
 
     @property
     def submitted(self) -> int:
         """Units with at least one submission."""
-        return len(self.submitted_units)
+        return self.counted.submitted if self.counted else len(self.submitted_units)
 
     @property
     def late(self) -> int:
         """Submitted units whose first submission was late."""
-        return len(self.late_units)
+        return self.counted.late if self.counted else len(self.late_units)
 
     @property
     def missing(self) -> int:
         """Expected units that have sent nothing."""
-        return len(self.missing_units)
+        return self.counted.missing if self.counted else len(self.missing_units)
+
+    @property
+    def new(self) -> int:
+        """Units whose first submission came since the last digest."""
+        return self.counted.new if self.counted else len(self.new_units)
+
+    @property
+    def amended(self) -> int:
+        """Units, not new, that changed something they sent since the last digest."""
+        return self.counted.amended if self.counted else len(self.amended_units)
 
 
 @dataclass(frozen=True)

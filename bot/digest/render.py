@@ -137,9 +137,7 @@ class _Writer:
                 )
                 continue
             lines = self.form(form)
-            anything_new = anything_new or bool(
-                form.new_units or form.amended_units or form.new_entries
-            )
+            anything_new = anything_new or bool(form.new or form.amended or form.new_entries)
             if len(blocks) == 1 and len(blocks[0]) == 2:
                 blocks[0].extend(lines)  # the title never ends a message on its own
             else:
@@ -290,16 +288,14 @@ class _Writer:
     def news(self, form: FormDigest, noun: str) -> str:
         """'4 khu phố đăng ký, 1 khu phố sửa bài' (empty when nothing happened)."""
         items: list[str] = []
-        if form.new_units:
+        if form.new:
             key = f"digest_new_{form.kind}"
-            items.append(self.texts(key, count=render_int(len(form.new_units)), noun=noun))
-        if form.kind == "registration" and form.new_entries > len(form.new_units):
+            items.append(self.texts(key, count=render_int(form.new), noun=noun))
+        if form.kind == "registration" and form.new_entries > form.new:
             items.append(self.texts("digest_new_works", count=render_int(form.new_entries)))
-        if form.amended_units:
+        if form.amended:
             items.append(
-                self.texts(
-                    "digest_new_amended", count=render_int(len(form.amended_units)), noun=noun
-                )
+                self.texts("digest_new_amended", count=render_int(form.amended), noun=noun)
             )
         return ", ".join(items)
 

@@ -31,6 +31,7 @@ def _collect_in(
     now: datetime,
     since: datetime | None,
     campaign: str | None,
+    summary: bool = False,
 ) -> Digest:
     return collect(
         conn,
@@ -40,6 +41,7 @@ def _collect_in(
         zone=settings.schedule.zone(),
         lowest_level=settings.org.levels[-1].id,
         campaign=campaign,
+        summary=summary,
     )
 
 
@@ -51,10 +53,14 @@ async def gather(
     since: datetime | None = None,
     *,
     campaign: str | None = None,
+    summary: bool = False,
 ) -> Digest:
-    """The digest of a unit's subtree at `now` (open campaigns, or only `campaign`), as data."""
+    """The digest of a unit's subtree at `now` (open campaigns, or only `campaign`), as data.
+
+    `summary=True` for messages: a big subtree is counted per group in SQL (see collect).
+    """
     return await db.snapshot(
-        lambda conn: _collect_in(conn, settings, unit_code, now, since, campaign)
+        lambda conn: _collect_in(conn, settings, unit_code, now, since, campaign, summary)
     )
 
 
@@ -74,7 +80,7 @@ async def digest_for(
     is the channel's message size in UTF-16 units (render.limit_for(channel)).
     """
     code = unit if isinstance(unit, str) else unit.code
-    digest = await gather(db, settings, code, now, since)
+    digest = await gather(db, settings, code, now, since, summary=True)
     if not digest.campaigns:
         return []  # no daily "nothing is open" message: it would teach people to ignore digests
     zone = settings.schedule.zone()
@@ -97,7 +103,7 @@ def _prepare_in(
     if member is None or not roles.allowed(Command.TONGHOP, Role(member.role)):
         return None  # the router refuses them; nothing to read
     since = parse_ts(member.last_digest_at) if member.last_digest_at else None
-    digest = _collect_in(conn, settings, member.unit_code, now, since, None)
+    digest = _collect_in(conn, settings, member.unit_code, now, since, None, summary=True)
     return Prepared(member.member_id, member.unit_code, digest)
 
 
