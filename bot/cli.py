@@ -364,6 +364,68 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write one form's submissions in a subtree as an Excel list or a Word report."""
+    from bot.exports.docx import write_docx
+    from bot.exports.rows import read_export
+    from bot.exports.xlsx import write_xlsx
+
+    target = Path(args.out)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise Refused([f"{target}: không có thư mục {folder} / the folder {folder} does not exist"])
+    if target.is_dir():
+        raise Refused([f"{target}: đây là một thư mục / it is a folder"])
+    zone = settings.schedule.zone()
+    today = settings.make_clock().now().astimezone(zone).date()
+    async with open_database(settings.database.path, read_only=True) as db:
+        unit_code: str | None = None
+        if args.unit:
+            async with db.read() as repos:
+                unit_code = (await admin.find_unit(repos, args.unit)).code
+        campaign, form = args.campaign, args.form
+        export = await db.snapshot(
+            lambda conn: read_export(
+                conn, campaign_code=campaign, form_id=form, unit_code=unit_code
+            )
+        )
+    root = export.root
+    body = f"{settings.org.body(root.level)} {root.name}"
+
+    def write(into: Path) -> int:
+        if args.format == "xlsx":
+            return write_xlsx(export, into, zone)
+        return write_docx(
+            export,
+            into,
+            issuer=body,  # the report goes up from the unit itself, which also signs it
+            level_label=settings.org.label(export.form.level),
+            today=today,
+            signer=body,
+        )
+
+    # A temporary file beside the target, renamed once complete: no half-written file stays.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        rows = await asyncio.to_thread(write, partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise FileFailure(
+            str(target), exc, "không ghi được tệp", "could not write the file"
+        ) from exc
+    kind = "Excel" if args.format == "xlsx" else "Word"
+    _emit(
+        args,
+        {"ok": True, "path": str(target), "rows": rows},
+        [
+            f"Đã ghi {target} ({kind}, {rows} dòng, {export.form.id} của {root.code}) / "
+            f"wrote {target} ({kind}, {rows} rows, {export.form.id} of {root.code})"
+        ],
+    )
+    return OK
+
+
 async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write an online, consistent copy of the database."""
     target = Path(args.path)
@@ -475,6 +537,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("digest", cmd_digest, "the digest a unit's secretary would receive now")
     p.add_argument("--unit", required=True)
     p.add_argument("--campaign", default=None)
+    p.add_argument("--json", action="store_true")
+    p = add("export", cmd_export, "one form's submissions as an Excel list or a Word report")
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--form", required=True)
+    p.add_argument("--format", required=True, choices=["xlsx", "docx"])
+    p.add_argument("--out", required=True)
+    p.add_argument("--unit", default=None)
     p.add_argument("--json", action="store_true")
     p = add("backup", cmd_backup, "an online, consistent copy of the database")
     p.add_argument("path")
