@@ -366,9 +366,7 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write one form's submissions in a subtree as an Excel list or a Word report."""
-    from bot.exports.docx import write_docx
-    from bot.exports.rows import read_export
-    from bot.exports.xlsx import write_xlsx
+    from bot.exports.files import write_export
 
     target = Path(args.out)
     folder = target.parent if str(target.parent) else Path(".")
@@ -383,37 +381,22 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         if args.unit:
             async with db.read() as repos:
                 unit_code = (await admin.find_unit(repos, args.unit)).code
-        campaign, form = args.campaign, args.form
-        export = await db.snapshot(
-            lambda conn: read_export(
-                conn, campaign_code=campaign, form_id=form, unit_code=unit_code
+        try:
+            written = await write_export(
+                db,
+                settings,
+                campaign=args.campaign,
+                form=args.form,
+                unit_code=unit_code,
+                fmt=args.format,
+                target=target,
+                today=today,
             )
-        )
-    root = export.root
-    body = f"{settings.org.body(root.level)} {root.name}"
-
-    def write(into: Path) -> int:
-        if args.format == "xlsx":
-            return write_xlsx(export, into, zone)
-        return write_docx(
-            export,
-            into,
-            issuer=body,  # the report goes up from the unit itself, which also signs it
-            level_label=settings.org.label(export.form.level),
-            today=today,
-            signer=body,
-        )
-
-    # A temporary file beside the target, renamed once complete: no half-written file stays.
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        rows = await asyncio.to_thread(write, partial)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise FileFailure(
-            str(target), exc, "không ghi được tệp", "could not write the file"
-        ) from exc
+        except OSError as exc:
+            raise FileFailure(
+                str(target), exc, "không ghi được tệp", "could not write the file"
+            ) from exc
+    rows, export, root = written.rows, written.export, written.export.root
     kind = "Excel" if args.format == "xlsx" else "Word"
     _emit(
         args,

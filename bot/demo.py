@@ -16,6 +16,7 @@ from bot.channels.console import console_inbound, render_plain
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.context import BotLinks
+from bot.exports.files import Format, write_export
 from bot.messages import Outbound
 from bot.router import Router
 from bot.scheduling import tick_digests, tick_reminders
@@ -187,6 +188,7 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
         await _amendment_and_status(demo)
         await _deadline_weeks(demo)
         await _late_report(demo)
+        await _exports(demo, out_dir)
     stream.write(f"\nHết bản chạy thử. Cơ sở dữ liệu của bản chạy thử: {db_path}\n")
 
 
@@ -314,6 +316,29 @@ async def _late_report(demo: Demo) -> None:
     await demo.say("ong-tu", "trangthai")
     await demo.say("ba-lan", "trangthai")
     await demo.say("ba-lan", "1")
+
+
+async def _exports(demo: Demo, out_dir: Path) -> None:
+    demo.heading("7. Tệp Excel, Word cho văn phòng phường")
+    settings, db = demo.router.settings, demo.router.db
+    today = demo.clock.now().astimezone(settings.schedule.zone()).date()
+    formats: tuple[tuple[Format, str], ...] = (("xlsx", "Excel"), ("docx", "Word"))
+    for fmt, kind in formats:
+        target = out_dir / f"dang-ky.{fmt}"
+        written = await write_export(
+            db,
+            settings,
+            campaign="dai-hoi-mttq-2024",
+            form="dang-ky",
+            unit_code="X-MAU",
+            fmt=fmt,
+            target=target,
+            today=today,
+        )
+        demo.out.write(
+            f"\n  $ thidua export --campaign dai-hoi-mttq-2024 --form dang-ky --format {fmt}"
+            f" --out {target} --unit X-MAU\n      Đã ghi {target} ({kind}, {written.rows} dòng)\n"
+        )
 
 
 def _last_code(demo: Demo) -> str:

@@ -172,3 +172,15 @@ def test_demo_runs_offline(tmp_path: Path) -> None:
     )
     assert "lần sửa thứ 1" in result.stdout and "nộp trễ 4 ngày" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+    # The days before the deadline: a reminder to the unit that has not registered, a digest.
+    assert "[nhắc hạn tự động]" in result.stdout and "[tổng hợp tự động]" in result.stdout
+    # It ends by writing the ward's files, which open as Excel and Word.
+    from docx import Document
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "out" / "dang-ky.xlsx").worksheets[0]
+    assert sheet["A1"].value == "DANH SÁCH ĐĂNG KÝ CÔNG TRÌNH, PHẦN VIỆC THI ĐUA"
+    names = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert "Khu phố 1" in names and "Khu phố 2" in names
+    report = Document(str(tmp_path / "out" / "dang-ky.docx"))
+    assert any("Phường Mẫu, ngày" in p.text for p in report.paragraphs)
