@@ -374,8 +374,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         raise Refused([f"{target}: không có thư mục {folder} / the folder {folder} does not exist"])
     if target.is_dir():
         raise Refused([f"{target}: đây là một thư mục / it is a folder"])
-    zone = settings.schedule.zone()
-    today = settings.make_clock().now().astimezone(zone).date()
+    now = settings.make_clock().now()
     async with open_database(settings.database.path, read_only=True) as db:
         unit_code: str | None = None
         if args.unit:
@@ -390,7 +389,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 unit_code=unit_code,
                 fmt=args.format,
                 target=target,
-                today=today,
+                now=now,
             )
         except OSError as exc:
             raise FileFailure(

@@ -321,7 +321,6 @@ async def _late_report(demo: Demo) -> None:
 async def _exports(demo: Demo, out_dir: Path) -> None:
     demo.heading("7. Tệp Excel, Word cho văn phòng phường")
     settings, db = demo.router.settings, demo.router.db
-    today = demo.clock.now().astimezone(settings.schedule.zone()).date()
     formats: tuple[tuple[Format, str], ...] = (("xlsx", "Excel"), ("docx", "Word"))
     for fmt, kind in formats:
         target = out_dir / f"dang-ky.{fmt}"
@@ -333,7 +332,7 @@ async def _exports(demo: Demo, out_dir: Path) -> None:
             unit_code="X-MAU",
             fmt=fmt,
             target=target,
-            today=today,
+            now=demo.clock.now(),
         )
         demo.out.write(
             f"\n  $ thidua export --campaign dai-hoi-mttq-2024 --form dang-ky --format {fmt}"

@@ -164,20 +164,16 @@ def form_tallies(
         " GROUP BY u.path ORDER BY u.path",
         (after, after, campaign_code, form_id, root_path, root_path + PATH_END, level),
     ).fetchall()
-    return [
-        UnitTally(
-            str(r[0]),
-            str(r[1]),
-            str(r[2]),
-            int(r[3]),
-            None if r[4] is None else str(r[4]),
-            int(r[5] or 0),
-            int(r[6]),
-            int(r[7]),
-            bool(r[8]),
-        )
-        for r in rows
-    ]
+    return [_tally(r) for r in rows]
+
+
+def _tally(r: Sequence[Any]) -> UnitTally:
+    """A row of (code, name, path, depth, first, late, entries, new_entries, changed)."""
+    first = None if r[4] is None else str(r[4])
+    return UnitTally(
+        str(r[0]), str(r[1]), str(r[2]), int(r[3]), first, int(r[5] or 0), int(r[6]),
+        int(r[7]), bool(r[8]),
+    )  # fmt: skip
 
 
 class GroupTally(NamedTuple):
@@ -254,13 +250,7 @@ def form_tallies_of(
         (len(root_path) + 1, len(root_path) + 1, after, after, campaign_code, form_id,
          root_path, root_path + PATH_END, level, limit),
     ).fetchall()  # fmt: skip
-    return [
-        UnitTally(
-            str(r[0]), str(r[1]), str(r[2]), int(r[3]), None if r[4] is None else str(r[4]),
-            int(r[5] or 0), int(r[6]), int(r[7]), bool(r[8]),
-        )
-        for r in rows
-    ]  # fmt: skip
+    return [_tally(r) for r in rows]
 
 
 def units_with_work(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.digest.model import (
     AreaShare,
@@ -95,14 +96,7 @@ def form_digest(
         elif tally.amended:
             amended.append(ref)
     return FormDigest(
-        id=form.form_id,
-        title=form.title,
-        kind=form.kind,
-        level=form.level,
-        multiple=form.multiple,
-        opens_on=date.fromisoformat(form.opens_on),
-        due_on=date.fromisoformat(form.due_on),
-        refuses_late=form.late == "refuse",
+        **_about(form),
         expected=len(submitted) + len(missing),
         submitted_units=tuple(submitted),
         late_units=tuple(late),
@@ -113,6 +107,20 @@ def form_digest(
         new_entries=new_entries,
         amended_units=tuple(amended),
     )
+
+
+def _about(form: FormRow) -> dict[str, Any]:
+    """What a form digest says of the form itself, whichever way its units were counted."""
+    return {
+        "id": form.form_id,
+        "title": form.title,
+        "kind": form.kind,
+        "level": form.level,
+        "multiple": form.multiple,
+        "opens_on": date.fromisoformat(form.opens_on),
+        "due_on": date.fromisoformat(form.due_on),
+        "refuses_late": form.late == "refuse",
+    }
 
 
 def form_summary(
@@ -127,14 +135,7 @@ def form_summary(
     by_group = {group.group: [group.expected, group.submitted, group.late] for group in groups}
     deep = any(group.depth > root.depth + 1 for group in groups)
     return FormDigest(
-        id=form.form_id,
-        title=form.title,
-        kind=form.kind,
-        level=form.level,
-        multiple=form.multiple,
-        opens_on=date.fromisoformat(form.opens_on),
-        due_on=date.fromisoformat(form.due_on),
-        refuses_late=form.late == "refuse",
+        **_about(form),
         expected=sum(group.expected for group in groups),
         submitted_units=(),
         late_units=tuple(

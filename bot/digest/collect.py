@@ -8,6 +8,7 @@ ever run on the event loop or hold the writer's lock.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -80,22 +81,12 @@ def _campaign_facts(
         )
         for form in forms
     ]
-    registrations = [form for form in forms if form.kind == "registration"]
-    areas: AreaShare | None = None
-    if len(registrations) == 1 and registrations[0].level == lowest_level:
-        # The usual case: the one registration form is the areas' own, already counted.
-        tallies = next(t for f, t in tallied if f is registrations[0])
-        sent = sum(1 for tally in tallies if tally.first_at is not None)
-        areas = AreaShare(lowest_level, len(tallies), sent)
-    elif registrations:
-        total, with_work = reads.units_with_work(
-            conn,
-            campaign_code=campaign.code,
-            form_ids=[form.form_id for form in registrations],
-            level=lowest_level,
-            root_path=root.path,
-        )
-        areas = AreaShare(lowest_level, total, with_work)
+
+    def sent_of(form: reads.FormRow) -> tuple[int, int]:
+        tallies = next(t for f, t in tallied if f is form)
+        return len(tallies), sum(1 for tally in tallies if tally.first_at is not None)
+
+    areas = _areas(conn, campaign, root, forms, lowest_level, sent_of)
     return CampaignFacts(campaign, root, reads.children(conn, root.code), tallied, areas)
 
 
@@ -145,20 +136,35 @@ def _counted(
                 else []
             )
         digests.append(form_summary(form, groups, root, children, names[True], names[False]))
-    registrations = [form for form in forms if form.kind == "registration"]
-    areas: AreaShare | None = None
-    if len(registrations) == 1 and registrations[0].level == lowest_level:
-        groups = sums[registrations[0].form_id]
-        areas = AreaShare(
-            lowest_level, sum(g.expected for g in groups), sum(g.submitted for g in groups)
-        )
-    elif registrations:
-        total, with_work = reads.units_with_work(
-            conn,
-            campaign_code=campaign.code,
-            form_ids=[form.form_id for form in registrations],
-            level=lowest_level,
-            root_path=root.path,
-        )
-        areas = AreaShare(lowest_level, total, with_work)
+
+    def sent_of(form: reads.FormRow) -> tuple[int, int]:
+        groups = sums[form.form_id]
+        return sum(g.expected for g in groups), sum(g.submitted for g in groups)
+
+    areas = _areas(conn, campaign, root, forms, lowest_level, sent_of)
     return CampaignFacts(campaign, root, children, [], areas, counted=digests)
+
+
+def _areas(
+    conn: sqlite3.Connection,
+    campaign: reads.CampaignRow,
+    root: reads.UnitRow,
+    forms: list[reads.FormRow],
+    lowest_level: str,
+    sent_of: Callable[[reads.FormRow], tuple[int, int]],
+) -> AreaShare | None:
+    """Lowest-level units with at least one work. The usual case — the one registration form is
+    the areas' own — was already counted (`sent_of`: expected, submitted); else one query."""
+    registrations = [form for form in forms if form.kind == "registration"]
+    if len(registrations) == 1 and registrations[0].level == lowest_level:
+        return AreaShare(lowest_level, *sent_of(registrations[0]))
+    if not registrations:
+        return None
+    total, with_work = reads.units_with_work(
+        conn,
+        campaign_code=campaign.code,
+        form_ids=[form.form_id for form in registrations],
+        level=lowest_level,
+        root_path=root.path,
+    )
+    return AreaShare(lowest_level, total, with_work)

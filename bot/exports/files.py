@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -36,7 +36,7 @@ async def write_export(
     unit_code: str | None,
     fmt: Format,
     target: Path,
-    today: date,
+    now: datetime,
 ) -> Written:
     """Read in one snapshot (worker thread), write beside `target` and rename it when complete.
 
@@ -48,17 +48,17 @@ async def write_export(
     )
     root = export.root
     body = f"{settings.org.body(root.level)} {root.name}"
-    zone = settings.schedule.zone()
+    local = now.astimezone(settings.schedule.zone())  # the project clock's, as the caller read it
 
     def write(into: Path) -> int:
         if fmt == "xlsx":
-            return write_xlsx(export, into, zone)
+            return write_xlsx(export, into, local)
         return write_docx(
             export,
             into,
             issuer=body,  # the report goes up from the unit itself, which also signs it
             level_label=settings.org.label(export.form.level),
-            today=today,
+            today=local.date(),
             signer=body,
         )
 

@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -134,8 +133,8 @@ def list_title(export: Export) -> str:
     return REGISTRATION_TITLE if export.is_registration else export.form.title.upper()
 
 
-def write_xlsx(export: Export, path: Path, zone: ZoneInfo) -> int:
-    """Write the export to `path`; return the number of submission rows."""
+def write_xlsx(export: Export, path: Path, created: datetime) -> int:
+    """Write the export to `path` (`created`: the project clock's local time); return its rows."""
     book = Workbook(write_only=True)
     questions = list(export.form.questions)
     subtitle = f"{export.campaign.campaign.title} — {export.root.name}"
@@ -161,6 +160,6 @@ def write_xlsx(export: Export, path: Path, zone: ZoneInfo) -> int:
              _cell(missing, unit.parent_name or "")]
         )  # fmt: skip
     book.properties.creator = "thidua-bot"
-    book.properties.created = datetime.now(zone).replace(tzinfo=None)
+    book.properties.created = created.replace(tzinfo=None)  # Excel keeps local, naive times
     book.save(path)
     return len(export.entries)
