@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python benchmarks/fairness.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/stall.py
+	$(BIN)/python benchmarks/export.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache demo-out

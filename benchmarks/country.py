@@ -30,6 +30,20 @@ LEVELS = [
 ]
 
 
+SHORT_ANSWERS = {"ten": "Thắp sáng hẻm", "loai": "Công trình"}
+FULL_ANSWERS = {
+    **SHORT_ANSWERS,
+    "linh_vuc": ["Điện chiếu sáng", "An ninh trật tự, PCCC"],
+    "noi_dung": "Lắp 40 bóng đèn LED dọc 1,2 km hẻm, mỗi hộ góp một phần kinh phí và ngày công",
+    "dia_diem": "Hẻm 12, đường Nguyễn Trãi",
+    "bat_dau": "2023-11",
+    "hoan_thanh": "2024-03",
+    "kinh_phi": 45_000_000,
+    "nguon": ["Nhân dân đóng góp", "Vận động xã hội hóa"],
+    "so_ho": 120,
+}
+
+
 def settings_for(path: Path) -> Settings:
     """Settings on the benchmark database, no channel enabled."""
     return Settings(
@@ -46,8 +60,12 @@ def build_country(
     communes: int = 100,
     areas: int = 30,
     registered: float = 0.5,
+    full: bool = False,
 ) -> dict[str, int]:
-    """Create the database at `path`; return counts of what it holds."""
+    """Create the database at `path`; return counts of what it holds.
+
+    `full`: every registration answers every question (the export benchmark), not just two.
+    """
     settings = settings_for(path)
 
     async def prepare() -> None:
@@ -109,7 +127,7 @@ def build_country(
     conn.execute("BEGIN")
     step = max(1, round(1 / registered)) if registered else 0
     chosen = area_codes[::step] if step else []
-    answers = json.dumps({"ten": "Thắp sáng hẻm", "loai": "Công trình"}, ensure_ascii=False)
+    answers = json.dumps(FULL_ANSWERS if full else SHORT_ANSWERS, ensure_ascii=False)
     for i, code in enumerate(chosen):
         late = 1 if i % 10 == 0 else 0
         cursor = conn.execute(

@@ -110,10 +110,22 @@ async def run_form(client: httpx.AsyncClient, people: int) -> list[float]:
     return [float(x) for x in latencies]
 
 
+# Work started beside the form: given the database and settings, the awaitables to run.
+Background = Callable[[Database, Settings], list[Awaitable[object]]]
+
+
+def reminders_and_digest(db: Database, settings: Settings) -> list[Awaitable[object]]:
+    """The busy run of this benchmark: the first reminder tick and a national digest."""
+    return [tick_reminders(db, settings, NOW), national_digest(db, settings)]
+
+
 async def scenario(
-    path: Path, base: str, people: int, busy: bool
+    path: Path, base: str, people: int, busy: bool | Background
 ) -> tuple[list[float], float, float]:
-    """One run: latencies, the longest stall, and how long the background work took."""
+    """One run: latencies, the longest stall, and how long the background work took.
+
+    `busy`: True for this benchmark's background work, or another benchmark's own.
+    """
     settings = settings_for(path).model_copy(
         update={
             "telegram": Settings(
@@ -139,7 +151,8 @@ async def scenario(
                 meter.start()
                 background: list[Awaitable[object]] = []
                 if busy:
-                    background = [tick_reminders(db, settings, NOW), national_digest(db, settings)]
+                    work = reminders_and_digest if busy is True else busy
+                    background = work(db, settings)
                 started = time.perf_counter()
                 jobs = asyncio.gather(*background)
                 latencies = await run_form(client, people)

@@ -209,19 +209,52 @@ class WebConfig(_Section):
     listen: str = "127.0.0.1:8080"
     public_url: OptionalHttpUrl = ""
     secret: SecretStr = SecretStr("")
+    # Project additions: how long a download link works, and where the published files wait
+    # ("" = "<database>.downloads" beside the database file).
+    link_hours: int = Field(default=24, ge=1, le=720)
+    downloads: str = ""
 
     @field_validator("listen")
     @classmethod
     def _host_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
         # isdigit() alone accepts "²" and "٨٠": only ASCII digits make a port.
-        digits = port.isascii() and port.isdigit()
-        if not sep or not host.strip() or not digits or not 0 < int(port) < 65536:
+        digits = port.isascii() and port.isdigit() and len(port) <= 5
+        # Port 0 asks the system for any free port (tests; the log line names the one bound).
+        if not sep or not host.strip() or not digits or not 0 <= int(port) < 65536:
             raise _problem(
                 "phải có dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080",
                 "must be HOST:PORT, e.g. 127.0.0.1:8080",
             )
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_query(cls, value: str) -> str:
+        # Link paths are appended to it: a query or fragment would swallow them.
+        if "?" in value or "#" in value:
+            raise _problem(
+                "không được có ? hay #, ví dụ https://thidua.example.vn",
+                "must have no ? or #, e.g. https://thidua.example.vn",
+            )
+        return value
+
+    @field_validator("downloads")
+    @classmethod
+    def _folder(cls, value: str) -> str:
+        if "\x00" in value or (value and not value.strip()):
+            raise _problem(
+                'phải là đường dẫn thư mục, hoặc để trống ""',
+                'must be a folder path, or empty ""',
+            )
+        return value
+
+    def downloads_dir(self, database: DatabaseConfig) -> Path:
+        """The folder of published files: `downloads`, else '<database>.downloads' beside it."""
+        if self.downloads:
+            return Path(self.downloads).absolute()
+        location = Path(database.location())
+        return location.with_name(location.name + ".downloads")
 
 
 _HHMM = r"([01]\d|2[0-3]):[0-5]\d"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.files import Downloaded
@@ -13,6 +14,11 @@ from bot.texts import Texts
 from bot.words import Command
 from storage.models import Conversation, Draft, Member, Unit
 from storage.repos import Repos
+
+if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.web.downloads import Downloads
+    from storage.db import Database
 
 
 @dataclass
@@ -26,6 +32,22 @@ class BotLinks:
         if not self.telegram_username:
             return None
         return f"https://t.me/{self.telegram_username}?start={code}"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What work done after the transaction may use: the database, the clock, the downloads."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    texts: Texts
+    downloads: Downloads | None = None
+
+
+# Work a handler leaves for after its transaction (an export): long, off the database lock,
+# its replies sent after the handler's own ("preparing the file…", then the file).
+Later = Callable[[Services], Awaitable[list[Outbound]]]
 
 
 @dataclass
@@ -52,6 +74,10 @@ class Context:
     interrupting: bool = False
     # What the command's long read found before the transaction (router.PREFETCH: tonghop).
     prefetched: object = None
+    # The published files behind download links (None: this bot makes no links).
+    downloads: Downloads | None = None
+    # Work to run once the transaction has committed (see `Later`).
+    later: list[Later] = field(default_factory=list)
 
     def say(self, key: str, buttons: list[list[Button]] | None = None, **values: Any) -> Outbound:
         """Return one reply built from the catalogue sentence `key`."""

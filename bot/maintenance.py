@@ -1,4 +1,4 @@
-"""Housekeeping that keeps the database small while the bot runs: forgetting old update keys."""
+"""Housekeeping while the bot runs: forgetting old update keys, removing expired downloads."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot import metrics
 from bot.clock import Clock
 from bot.logs import logfmt
+from bot.web.downloads import Downloads
 from storage.db import Database
 
 log = logging.getLogger("thidua.maintenance")
@@ -40,12 +41,20 @@ async def prune_inbox(db: Database, now: datetime, *, window: timedelta = INBOX_
     return total
 
 
-async def keep_tidy(db: Database, clock: Clock, stop: asyncio.Event) -> None:
+async def keep_tidy(
+    db: Database, clock: Clock, stop: asyncio.Event, downloads: Downloads | None = None
+) -> None:
     """Prune now and then every `EVERY` seconds until `stop` is set."""
     while not stop.is_set():
         try:
             await prune_inbox(db, clock.now())
         except Exception:  # housekeeping must never stop the bot
             log.exception(logfmt("maintenance_failed"))
+        if downloads is not None:
+            try:
+                # Deleting files is disk work: on a worker thread, not on the loop.
+                await asyncio.to_thread(downloads.prune, clock.now())
+            except Exception:
+                log.exception(logfmt("maintenance_failed", part="downloads"))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), EVERY)

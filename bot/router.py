@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot import metrics, roles
 from bot.chat_queues import ChatQueues
 from bot.clock import Clock
 from bot.config import Settings
-from bot.context import BotLinks, Context
+from bot.context import BotLinks, Context, Later, Services
 from bot.delivery import Outcome, ReplyLanes, send_once
 from bot.errors import ChannelError
 from bot.files import Downloaded, files_dir, save_bytes
@@ -21,8 +22,11 @@ from bot.messages import Inbound, InboundKind, Outbound
 from bot.texts import VI, Texts
 from bot.transport import Fetcher, Sender, Senders
 from bot.words import NAVIGATION, Command, Parsed, parse_command
-from handlers import cancel, digest, enrol, forms, help, invite, status
+from handlers import cancel, digest, enrol, export, forms, help, invite, status
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.web.downloads import Downloads
 
 log = logging.getLogger("thidua.router")
 
@@ -51,6 +55,7 @@ COMMANDS: dict[Command, tuple[str, Handler]] = {
     Command.BAOCAO: ("report", forms.start_report),
     Command.TRANGTHAI: ("status", status.show_status),
     Command.TONGHOP: ("digest", digest.show_digest),
+    Command.XUAT: ("export", export.start),
 }
 
 READY = frozenset(COMMANDS)
@@ -59,6 +64,7 @@ READY = frozenset(COMMANDS)
 FLOWS: dict[str, Flow] = {
     invite.FLOW: Flow(invite.on_input, invite.ask_again),
     forms.FLOW: Flow(forms.on_input, forms.ask_again, forms.takes_words),
+    export.FLOW: Flow(export.on_input, export.ask_again),
 }
 # Commands that only show something: answered in the middle of a conversation, after which the
 # conversation's open question is asked again, so the next message is not taken by surprise.
@@ -79,6 +85,8 @@ class Handled:
     replies: list[Outbound]
     handler: str
     duplicate: bool = False
+    # Work for after the transaction (Context.later); its replies follow these.
+    later: tuple[Later, ...] = field(default=(), compare=False)
 
 
 class Router:
@@ -109,6 +117,8 @@ class Router:
         self._lanes = ReplyLanes()
         # Called after each inbound is handled and its replies sent (tests, benchmarks).
         self.observers: list[Callable[[Inbound, Handled], None]] = []
+        # Where exports wait for their download link (the web app serves them); None: no links.
+        self.downloads: Downloads | None = None
 
     @property
     def channels(self) -> Senders:
@@ -140,7 +150,14 @@ class Router:
                 download = await self._download(inbound)
                 prefetched = await self._prefetch(inbound)
                 handled = await self.handle(inbound, download, prefetched)
-            await self._reply(inbound, handled)
+            if handled.later:
+                # "Preparing the file…" goes now; the observers hear once, at the very end.
+                await self._reply(inbound, handled, notify=False)
+                later = await self._run_later(inbound, handled.later)
+                await self._reply(inbound, replace(handled, replies=later, later=()))
+                handled = Handled([*handled.replies, *later], handled.handler)
+            else:
+                await self._reply(inbound, handled)
             return handled
         finally:
             elapsed = (time.perf_counter() - started) * 1000
@@ -154,7 +171,19 @@ class Router:
                 )
             )
 
-    async def _reply(self, inbound: Inbound, handled: Handled) -> None:
+    async def _run_later(self, inbound: Inbound, jobs: tuple[Later, ...]) -> list[Outbound]:
+        """Run a handler's after-transaction work in order; a failure is a sentence, not silence."""
+        services = Services(self.db, self.settings, self.clock, self.texts, self.downloads)
+        replies: list[Outbound] = []
+        for job in jobs:
+            try:
+                replies.extend(await job(services))
+            except Exception:
+                log.exception(logfmt("later_failed", channel=inbound.channel))
+                replies.append(Outbound(text=self.texts("internal_problem")))
+        return replies
+
+    async def _reply(self, inbound: Inbound, handled: Handled, *, notify: bool = True) -> None:
         """Send the replies in order, then tell the observers.
 
         Each reply is tried once from here; one the platform makes wait (429, a hiccup) moves,
@@ -167,6 +196,8 @@ class Router:
         async def finished(unreachable: bool) -> None:
             if unreachable:
                 await self._unreachable(inbound)
+            if not notify:
+                return
             for observer in self.observers:
                 observer(inbound, handled)
 
@@ -315,14 +346,16 @@ class Router:
                     campaign_revisions=session.campaign_revisions,
                     commands=READY,
                     prefetched=prefetched,
+                    downloads=self.downloads,
                 )
                 name, replies = await self._route(ctx)
                 kept = ctx.download_kept
+                later = tuple(ctx.later)
                 if ctx.conversation.model_dump_json() != before:
                     await repos.conversations.save(
                         inbound.channel, inbound.chat_id, ctx.conversation, now
                     )
-                return Handled(replies, name)
+                return Handled(replies, name, later=later)
         except Exception:
             kept = False
             # No person sees a traceback; the transaction rolled back, so nothing half-done stays.

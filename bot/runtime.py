@@ -25,6 +25,9 @@ from bot.outbox import Outbox
 from bot.router import Router
 from bot.scheduling import Scheduler
 from bot.transport import Adapter, Senders
+from bot.web.app import build_app
+from bot.web.downloads import Downloads
+from bot.web.server import WebServer, WebStartFailed
 from storage.db import Database, open_database
 
 log = logging.getLogger("thidua.runtime")
@@ -74,10 +77,14 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
     async with open_database(settings.database.path) as db:
         senders = Senders()
         router = await build_router(db, settings, senders)
+        # The files behind the download links: a handler publishes, the web app serves.
+        downloads = Downloads.from_settings(settings)
+        router.downloads = downloads
         channels = build_channels(settings)
         opened: list[Adapter] = []
         outbox: Outbox | None = None
         scheduler: Scheduler | None = None
+        web: WebServer | None = None
         try:
             for channel in channels:
                 try:
@@ -114,11 +121,27 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             # Reminders and digests: planned on the project clock into the outbox.
             scheduler = Scheduler(db, settings, router.clock)
             scheduler.start()
-            tidy = asyncio.create_task(keep_tidy(db, router.clock, stop), name="maintenance")
+            # /healthz reads the database and the scheduler: both run by now.
+            web = WebServer(build_app(db, scheduler, downloads, router.clock), settings.web.listen)
+            try:
+                await web.start()
+            except WebStartFailed as exc:
+                web = None
+                print(exc.line, file=sys.stderr)
+                return 1
+            tidy = asyncio.create_task(
+                keep_tidy(db, router.clock, stop, downloads), name="maintenance"
+            )
             await stop.wait()
             log.info(logfmt("stopping"))
             await tidy
         finally:
+            # The web app first (a download in progress may finish), while the database is open.
+            if web is not None:
+                try:
+                    await web.stop()
+                except Exception:  # the rest must still stop and close
+                    log.exception(logfmt("web_stop_failed"))
             if scheduler is not None:
                 scheduler.stop()
             # Nothing late: the outbox ends first (its messages in flight finish and are

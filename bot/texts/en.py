@@ -293,4 +293,29 @@ CATALOGUE: dict[str, str] = {
     "digest_since_weekday_6": "Sunday",
     "digest_since_date": "{date}",
     "digest_upcoming": "Coming: {form}, open from {opens}, due {due}.",
+    # --- exports in chat (xuat) ---
+    "xuat_none": "There is no campaign of your unit to export yet.",
+    "xuat_no_forms": "Campaign “{campaign}” has no form of your units to export.",
+    "xuat_ask_campaign": "Export which campaign? Type its number:\n{lines}",
+    "xuat_ask_form": "Export which form? Type its number:\n{lines}",
+    "xuat_ask_format": "“{form}”: which file would you like? Type its number:\n{lines}",
+    "xuat_format_xlsx": "Excel – a list to filter and add up",
+    "xuat_format_docx": "Word – a report to print, sign and send up",
+    "xuat_kind_xlsx": "Excel",
+    "xuat_kind_docx": "Word",
+    "xuat_bad_pick": "Which one did you mean? Please type a number from 1 to {count}.",
+    "xuat_working": "Preparing the {kind} file “{form}” of {unit}. One moment please.",
+    "xuat_summary": "{kind} file “{form}” of {unit}: {submitted}/{expected} {level} sent{works}.",
+    "xuat_summary_works": ", {count} works",
+    "xuat_ready_document": "{summary}",
+    "xuat_ready_link": (
+        "{summary}\nTap the link below to download it (valid until {expires}; it is for you "
+        "only, please do not forward it):"
+    ),
+    "xuat_no_links": (
+        "Zalo cannot send files and the server has no download links set up yet. Please tell "
+        "your admin, or get the file on Telegram."
+    ),
+    "xuat_gone": "That campaign or form no longer exists. Type xuat to choose again.",
+    "xuat_failed": "The file could not be made just now; your data is safe. Please type xuat again in a few minutes.",
 }

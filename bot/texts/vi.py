@@ -308,4 +308,32 @@ CATALOGUE: dict[str, str] = {
     "digest_since_weekday_6": "hôm Chủ nhật",
     "digest_since_date": "ngày {date}",
     "digest_upcoming": "Sắp mở: {form}, nhận từ {opens}, hạn {due}.",
+    # --- exports in chat (xuat) ---
+    "xuat_none": "Chưa có đợt thi đua nào thuộc đơn vị của Anh/Chị để xuất file.",
+    "xuat_no_forms": "Đợt “{campaign}” chưa có mẫu nào của các đơn vị thuộc Anh/Chị để xuất file.",
+    "xuat_ask_campaign": "Xuất file của đợt thi đua nào? Anh/Chị gõ số thứ tự:\n{lines}",
+    "xuat_ask_form": "Xuất file mẫu nào? Anh/Chị gõ số thứ tự:\n{lines}",
+    "xuat_ask_format": "“{form}”: Anh/Chị muốn nhận file nào? Gõ số thứ tự:\n{lines}",
+    "xuat_format_xlsx": "Excel – danh sách để lọc, cộng số liệu",
+    "xuat_format_docx": "Word – báo cáo để in, ký gửi cấp trên",
+    "xuat_kind_xlsx": "Excel",
+    "xuat_kind_docx": "Word",
+    "xuat_bad_pick": "Chưa rõ Anh/Chị chọn mục nào. Anh/Chị gõ một số từ 1 đến {count}.",
+    "xuat_working": "Đang chuẩn bị file {kind} “{form}” của {unit}. Anh/Chị chờ trong giây lát.",
+    "xuat_summary": "File {kind} “{form}” của {unit}: {submitted}/{expected} {level} đã gửi{works}.",
+    "xuat_summary_works": ", {count} công trình, phần việc",
+    "xuat_ready_document": "{summary}",
+    "xuat_ready_link": (
+        "{summary}\nAnh/Chị bấm vào đường dẫn dưới đây để tải về (dùng được đến {expires}; "
+        "đường dẫn chỉ dành cho Anh/Chị, không chuyển cho người khác):"
+    ),
+    "xuat_no_links": (
+        "Zalo chưa gửi file trực tiếp được và máy chủ chưa cài đặt đường dẫn tải file. Anh/Chị "
+        "báo quản trị viên, hoặc nhận file qua Telegram."
+    ),
+    "xuat_gone": "Đợt thi đua hoặc mẫu này không còn nữa. Anh/Chị gõ xuat để chọn lại.",
+    "xuat_failed": (
+        "Chưa tạo được file lúc này; số liệu vẫn còn nguyên. Anh/Chị vui lòng gõ lại xuat sau "
+        "ít phút."
+    ),
 }
