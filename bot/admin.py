@@ -29,6 +29,10 @@ class Refused(Exception):
         super().__init__("\n".join(lines))
         self.lines = lines
 
+    def __reduce__(self) -> tuple[type[Refused], tuple[list[str]]]:
+        # Raised in an export's child process too: it must come back whole.
+        return (Refused, (self.lines,))
+
 
 @dataclass(frozen=True)
 class ImportReport:

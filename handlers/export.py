@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,10 +259,11 @@ async def deliver(services: Services, request: Request) -> list[Outbound]:
             fmt=request.fmt,
             target=target,
             now=now,
+            in_process=True,  # the writing must not share the interpreter lock with the chats
         )
     except Refused:
         return [Outbound(text=texts("xuat_gone"))]
-    except OSError as exc:
+    except (OSError, BrokenProcessPool) as exc:
         log.error(logfmt("export_failed", error=type(exc).__name__))
         return [Outbound(text=texts("xuat_failed"))]
     summary = _summary(services, written, request)
@@ -304,7 +306,7 @@ def _summary(services: Services, written: Written, request: Request) -> str:
     export = written.export
     texts = services.texts
     level = services.settings.org.label(export.form.level).lower()
-    works = texts("xuat_summary_works", count=len(export.entries)) if export.is_registration else ""
+    works = texts("xuat_summary_works", count=export.rows) if export.is_registration else ""
     return texts(
         "xuat_summary",
         kind=texts(f"xuat_kind_{request.fmt}"),

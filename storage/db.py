@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import re
 import sqlite3
 import stat
 import tempfile
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -58,6 +60,22 @@ class DatabaseNotReady(Exception):
         self.path = path
         self.version = version  # None: the file does not exist
         self.expected = expected
+
+
+def read_snapshot(path: str, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` on a new read-only connection to `path`, in one snapshot (any thread or
+    process; see Database.snapshot)."""
+    conn = sqlite3.connect(
+        _read_only_uri(path), uri=True, timeout=BUSY_WAIT_IN_THREAD, isolation_level=None
+    )
+    try:
+        conn.execute("BEGIN")  # one snapshot for every statement of `work`
+        try:
+            return work(conn)
+        finally:
+            conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def _read_only_uri(path: str, *, immutable: bool = False) -> str:
@@ -207,17 +225,23 @@ class Database:
         return await asyncio.to_thread(self._read_in_thread, work)
 
     def _read_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        conn = sqlite3.connect(
-            _read_only_uri(self.path), uri=True, timeout=BUSY_WAIT_IN_THREAD, isolation_level=None
-        )
+        return read_snapshot(self.path, work)
+
+    async def snapshot_in_process(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a long read and the heavy Python work on its rows in a fresh process.
+
+        A thread shares the interpreter lock with the event loop: writing a national Excel file
+        on one held every chat for half a second at a time (benchmarks/export.py). A process
+        does not. `work` must pickle (a module-level function, or a partial of one) and so must
+        what it returns. The process is spawned, not forked: the bot's threads and sockets stay
+        with the bot.
+        """
+        loop = asyncio.get_running_loop()
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         try:
-            conn.execute("BEGIN")  # one snapshot for every statement of `work`
-            try:
-                return work(conn)
-            finally:
-                conn.execute("COMMIT")
+            return await loop.run_in_executor(pool, read_snapshot, self.path, work)
         finally:
-            conn.close()
+            pool.shutdown(wait=False, cancel_futures=True)
 
     async def backup(self, target: str | Path) -> None:
         """Write an online, consistent copy of the database to `target` (replacing it).

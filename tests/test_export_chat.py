@@ -11,10 +11,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from bot.admin import Refused
 from bot.channels.console import console_inbound
+from bot.exports.files import write_export
 from bot.messages import Outbound
 from bot.scheduling import Scheduler
 from bot.web.app import build_app
@@ -97,6 +100,21 @@ async def test_an_admin_above_the_scope_gets_the_scope(bot: Bot) -> None:
     _, ready = await _replies(bot, "admin", "1")
     assert ready.document_name == "dai-hoi-mttq-2024-dang-ky-T-MAU.xlsx"
     assert "của Phường Mẫu" in ready.text  # the campaign covers Phường Mẫu only
+
+
+async def test_an_export_in_a_child_process_refuses_as_on_a_thread(bot: Bot) -> None:
+    await _registered(bot)
+    with pytest.raises(Refused) as refused:
+        await write_export(
+            bot.db, bot.settings, campaign="khong-co", form="dang-ky", unit_code=None,
+            fmt="xlsx", target=Path(bot.settings.database.path).with_name("x.xlsx"),
+            now=bot.clock.now(), in_process=True,
+        )  # fmt: skip
+    assert refused.value.lines == [
+        "không có đợt thi đua mã 'khong-co' (xem thidua campaign list) / unknown campaign"
+        " 'khong-co' (see thidua campaign list)"
+    ]
+    assert not list(Path(bot.settings.database.path).parent.glob("*x.xlsx*"))
 
 
 async def test_a_secretary_outside_the_scope_has_nothing_to_export(bot: Bot) -> None:

@@ -1,15 +1,22 @@
-"""What an export holds, read in one snapshot on a worker thread (`Database.snapshot`)."""
+"""What an export covers, read in one snapshot on a worker thread (`Database.snapshot`).
+
+`read_export` reads the summary (the form, the subtree, the counts, the units that have not
+sent); `entries` then streams the submissions from the same snapshot, a page of them at a time
+(storage/export_reads.PAGE), so a national export of 100,000 works never holds a list of them.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.admin import Refused
 from bot.campaigns.model import STORED_DEFINITION, Campaign, Form, FormKind
+from bot.forms.catalogue import work_title
 from storage import export_reads
 from storage.export_reads import MissingUnit
 from storage.reads import UnitRow, unit
@@ -22,6 +29,7 @@ class Entry:
 
     unit_code: str
     unit_name: str
+    unit_path: str
     parent_name: str | None
     submission_id: int
     work_id: int | None
@@ -30,38 +38,43 @@ class Entry:
     last_at: datetime
     late_days: int
     answers: dict[str, Any]
+    work_name: str = ""  # update forms: the name of the work it is about
+
+    @property
+    def note(self) -> str:
+        """'Gửi muộn 2 ngày; Đã sửa 1 lần', or ''."""
+        parts = []
+        if self.late_days > 0:
+            parts.append(f"Gửi muộn {self.late_days} ngày")
+        if self.version > 1:
+            parts.append(f"Đã sửa {self.version - 1} lần")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
 class Export:
-    """One form of one campaign over one subtree: its submissions and its missing units."""
+    """One form of one campaign over one subtree: its counts and its missing units."""
 
     campaign: Campaign
     form: Form
     root: UnitRow  # where the subtree starts (the campaign's scope unless a unit was asked)
     expected: int  # units of the form's level in the subtree
-    entries: list[Entry] = field(default_factory=list)
+    rows: int = 0  # submissions (one per work for a `multiple` form)
+    submitted: int = 0  # units that have sent at least one submission
+    late: int = 0  # units whose first submission came after the deadline (as the digest counts)
     missing: list[MissingUnit] = field(default_factory=list)
-
-    @property
-    def submitted(self) -> int:
-        """Units that have sent at least one submission."""
-        return len({entry.unit_code for entry in self.entries})
-
-    @property
-    def late(self) -> int:
-        """Units whose first submission came after the deadline (as the digest counts them)."""
-        first: dict[str, Entry] = {}
-        for entry in self.entries:
-            seen = first.get(entry.unit_code)
-            if seen is None or entry.first_at < seen.first_at:
-                first[entry.unit_code] = entry
-        return sum(1 for entry in first.values() if entry.late_days > 0)
 
     @property
     def is_registration(self) -> bool:
         """True for a registration form (its file is the registration list)."""
         return self.form.kind == FormKind.REGISTRATION
+
+    @property
+    def about(self) -> Form | None:
+        """The registration form an update form is about, else None."""
+        if self.form.about is None:
+            return None
+        return next((f for f in self.campaign.forms if f.id == self.form.about), None)
 
 
 def _refused(vi: str, en: str) -> Refused:
@@ -71,7 +84,7 @@ def _refused(vi: str, en: str) -> Refused:
 def read_export(
     conn: sqlite3.Connection, *, campaign_code: str, form_id: str, unit_code: str | None
 ) -> Export:
-    """Read everything an export of this form needs; Refused naming an unknown campaign, form
+    """Read the summary of an export of this form; Refused naming an unknown campaign, form
     or unit, or a unit the campaign does not cover."""
     stored = export_reads.campaign(conn, campaign_code)
     if stored is None:
@@ -112,10 +125,32 @@ def read_export(
                 f"campaign {stored.code} does not cover unit {asked.code} (its scope is"
                 f" {stored.scope})",
             )
-    entries = [
-        Entry(
+    where = {"campaign_code": stored.code, "form_id": form.id, "root_path": root.path}
+    counted = export_reads.tally(conn, **where)
+    missing = export_reads.missing_units(conn, level=form.level, **where)
+    expected = export_reads.expected_count(conn, level=form.level, root_path=root.path)
+    return Export(
+        parsed, form, root, expected, counted.submissions, counted.units, counted.late_units,
+        missing,
+    )  # fmt: skip
+
+
+def entries(conn: sqlite3.Connection, export: Export) -> Iterator[Entry]:
+    """Yield the export's submissions in tree order, one at a time, in the same snapshot."""
+    about = export.about
+    for row in export_reads.submissions(
+        conn,
+        campaign_code=export.campaign.campaign.code,
+        form_id=export.form.id,
+        root_path=export.root.path,
+    ):
+        work = ""
+        if about is not None and row.work_answers is not None:
+            work = work_title(row.work_answers, about)
+        yield Entry(
             row.unit_code,
             row.unit_name,
+            row.unit_path,
             row.parent_name,
             row.submission_id,
             row.work_id,
@@ -123,14 +158,6 @@ def read_export(
             parse_ts(row.first_at),
             parse_ts(row.last_at),
             row.late_days,
-            json.loads(row.answers),
+            row.answers,
+            work,
         )
-        for row in export_reads.submissions(
-            conn, campaign_code=stored.code, form_id=form.id, root_path=root.path
-        )
-    ]
-    missing = export_reads.missing_units(
-        conn, campaign_code=stored.code, form_id=form.id, level=form.level, root_path=root.path
-    )
-    expected = export_reads.expected_count(conn, level=form.level, root_path=root.path)
-    return Export(parsed, form, root, expected, entries, missing)
