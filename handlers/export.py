@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from bot.logs import logfmt
 from bot.messages import Outbound
 from bot.web.downloads import LinksUnavailable
 from bot.words import Command, Parsed
+from storage.db import ChildFailed
 
 log = logging.getLogger("thidua.export")
 
@@ -263,7 +263,7 @@ async def deliver(services: Services, request: Request) -> list[Outbound]:
         )
     except Refused:
         return [Outbound(text=texts("xuat_gone"))]
-    except (OSError, BrokenProcessPool) as exc:
+    except (OSError, ChildFailed) as exc:
         log.error(logfmt("export_failed", error=type(exc).__name__))
         return [Outbound(text=texts("xuat_failed"))]
     summary = _summary(services, written, request)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
+import pickle
 import re
 import sqlite3
 import stat
+import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -60,6 +60,10 @@ class DatabaseNotReady(Exception):
         self.path = path
         self.version = version  # None: the file does not exist
         self.expected = expected
+
+
+class ChildFailed(Exception):
+    """A snapshot's child process ended without an answer (killed, out of memory)."""
 
 
 def read_snapshot(path: str, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -232,16 +236,36 @@ class Database:
 
         A thread shares the interpreter lock with the event loop: writing a national Excel file
         on one held every chat for half a second at a time (benchmarks/export.py). A process
-        does not. `work` must pickle (a module-level function, or a partial of one) and so must
-        what it returns. The process is spawned, not forked: the bot's threads and sockets stay
-        with the bot.
+        does not. `work` must pickle (a module-level function, or a partial of one), and so must
+        what it returns or raises; it comes back as returned or raised. The child is a new
+        interpreter (`python -m storage.snapshot_child`), not a fork: the bot's threads and
+        sockets stay with the bot, and nothing of the caller's `__main__` is run again.
+        Raises ChildFailed when the child dies without an answer.
         """
-        loop = asyncio.get_running_loop()
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        path = os.pathsep.join(entry for entry in sys.path if entry)  # the modules we run
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "storage.snapshot_child",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
         try:
-            return await loop.run_in_executor(pool, read_snapshot, self.path, work)
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            out, err = await child.communicate(pickle.dumps((self.path, work)))
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
+            await child.wait()
+            raise
+        if child.returncode != 0 or not out:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise ChildFailed(f"exit {child.returncode}: {tail[0]}")
+        ok, value = pickle.loads(out)  # our own child's answer
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
 
     async def backup(self, target: str | Path) -> None:
         """Write an online, consistent copy of the database to `target` (replacing it).

@@ -4,6 +4,7 @@ the file of the secretary's own subtree, and what happens when the campaign is n
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -23,6 +24,7 @@ from bot.scheduling import Scheduler
 from bot.web.app import build_app
 from bot.web.downloads import Downloads
 from bot.web.server import WebServer
+from storage.db import ChildFailed
 from tests.channels_harness import live_bot
 from tests.driver import Bot
 from tests.test_export_cli import EXAMPLE, _answers
@@ -218,3 +220,12 @@ async def test_zalo_receives_a_signed_link_that_opens_once_and_only_as_signed(
             bot.clock.advance(timedelta(hours=24, minutes=1))
             expired = await http.get(path)
             assert expired.status_code == 403 and "hết hạn" in expired.text
+
+
+def _die(conn: object) -> None:
+    os._exit(3)  # as an export killed by the kernel would end
+
+
+async def test_a_child_that_dies_is_an_error_not_a_hang(bot: Bot) -> None:
+    with pytest.raises(ChildFailed, match="exit 3"):
+        await bot.db.snapshot_in_process(_die)

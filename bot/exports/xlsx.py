@@ -162,7 +162,10 @@ def _answers(book: Book, export: Export, rows: Iterator[Entry], zone: tzinfo) ->
                SENT, AMENDED, NOTE]  # fmt: skip
     widths = [6, 20, 20, *([30] if update else []), *(_WIDTH.get(q.kind, 20) for q in questions),
               12, 8, 24]  # fmt: skip
-    sheet = book.sheet(ANSWERS_SHEET, widths, export.form.title.upper(), _subtitle(export), headers)
+    sheet = book.sheet(
+        ANSWERS_SHEET, widths, export.form.title.upper(), _subtitle(export), headers,
+        fit_rows=False,
+    )  # fmt: skip
     cell = sheet.cell
     layouts: dict[str, StyleArray] = {}
 

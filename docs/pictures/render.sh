@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 cp "$work/dang-ky.xlsx" "$work/excel.xlsx"
 cp "$work/dang-ky.docx" "$work/word.docx"
 soffice --headless --convert-to pdf --outdir "$work" "$work/excel.xlsx" "$work/word.docx" > /dev/null
-pdftoppm -png -r 110 -f 1 -l 1 -singlefile -W 1290 -H 330 "$work/excel.pdf" docs/pictures/excel
+pdftoppm -png -r 110 -f 1 -l 1 -singlefile -y 95 -W 1290 -H 215 "$work/excel.pdf" docs/pictures/excel
 pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$work/word.pdf" docs/pictures/word
 # The Word file's annex (landscape, the table of works) is its last page.
 pages=$(pdfinfo "$work/word.pdf" | awk '/^Pages:/ {print $2}')
