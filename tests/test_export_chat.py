@@ -31,8 +31,7 @@ from tests.test_export_cli import EXAMPLE, _answers
 
 
 async def _registered(bot: Bot) -> None:
-    """The example campaign; Khu phố 1 of Phường Mẫu and Ấp Bình An of Xã Sông each registered
-    one work (the second only to prove it never reaches Phường Mẫu's file)."""
+    """The example campaign (Phường Mẫu only); Khu phố 1 registered one work."""
     await bot.load_campaign(EXAMPLE)
     await bot.enrol("ba-lan", "KP-01", "rep")
     for text in _answers("Thắp sáng hẻm 12", "45 triệu", "120"):
