@@ -408,6 +408,67 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+async def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
+    """Preview an announcement to a subtree, or queue it with --yes (spec §1.2)."""
+    from bot import broadcasts
+    from bot.broadcasts.lines import preview_lines
+    from bot.broadcasts.message import clean
+
+    if not args.unit or args.text is None:
+        print(
+            "thidua broadcast: cần --unit và --text (hoặc status ID, cancel ID) / "
+            "--unit and --text are required (or status ID, cancel ID)",
+            file=sys.stderr,
+        )
+        return USAGE
+    now = settings.make_clock().now()
+    zone = settings.schedule.zone()
+    at = broadcasts.parse_at(args.at, now, zone) if args.at is not None else None
+    missing = broadcasts.parse_missing(args.missing) if args.missing is not None else None
+    audience = broadcasts.Audience(args.unit, level=args.level, role=args.role, missing=missing)
+    broadcast_id: int | None = None
+    if args.yes:
+        async with open_database(settings.database.path) as db:
+            queued = await broadcasts.queue(db, settings, audience, args.text, at=at, now=now)
+        preview, broadcast_id = queued.preview, queued.id
+    else:
+        # The text is checked too, so a preview that passes is one that --yes will queue.
+        clean(args.text)
+        async with open_database(settings.database.path, read_only=True) as db:
+            preview = await broadcasts.preview(db, settings, audience, at=at, now=now)
+    _emit(
+        args,
+        preview.as_json(zone, broadcast_id),
+        preview_lines(preview, zone, broadcast_id=broadcast_id, asked_at=at),
+    )
+    return OK
+
+
+async def cmd_broadcast_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a broadcast's delivery counts."""
+    from bot import broadcasts
+    from bot.broadcasts.lines import status_lines
+
+    now = settings.make_clock().now()
+    async with open_database(settings.database.path, read_only=True) as db:
+        status = await broadcasts.status(db, args.id, now)
+    _emit(args, status.as_json(), status_lines(status, settings.schedule.zone()))
+    return OK
+
+
+async def cmd_broadcast_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    """Stop the part of a broadcast not yet sent; what was sent stays sent."""
+    from bot import broadcasts
+    from bot.broadcasts.lines import cancel_lines
+
+    now = settings.make_clock().now()
+    async with open_database(settings.database.path) as db:
+        status = await broadcasts.cancel(db, args.id, now)
+    stopped_now = status.cancelled_at == now  # an earlier cancel keeps its own time
+    _emit(args, status.as_json(), cancel_lines(status, stopped_now, settings.schedule.zone()))
+    return OK
+
+
 async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write an online, consistent copy of the database."""
     target = Path(args.path)
@@ -527,6 +588,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--unit", default=None)
     p.add_argument("--json", action="store_true")
+    p = add("broadcast", cmd_broadcast, "an announcement to a subtree (preview; --yes queues)")
+    p.add_argument("--unit", default=None)
+    p.add_argument("--text", default=None)
+    p.add_argument("--level", default=None)
+    p.add_argument("--role", default=None, choices=[r.value for r in Role])
+    p.add_argument("--missing", default=None, metavar="CAMPAIGN/FORM")
+    p.add_argument("--at", default=None, metavar="ISO-8601")
+    p.add_argument("--yes", action="store_true", help="queue it (without: only the preview)")
+    p.add_argument("--json", action="store_true")
+    broadcast_sub = p.add_subparsers(dest="broadcast_command", metavar="{status,cancel}")
+    q = add("status", cmd_broadcast_status, "a broadcast's delivery counts", broadcast_sub)
+    q.add_argument("id", type=int)
+    q.add_argument("--json", action="store_true")
+    q = add("cancel", cmd_broadcast_cancel, "stop the part not yet sent", broadcast_sub)
+    q.add_argument("id", type=int)
+    q.add_argument("--json", action="store_true")
     p = add("backup", cmd_backup, "an online, consistent copy of the database")
     p.add_argument("path")
     p.add_argument("--json", action="store_true")

@@ -22,7 +22,7 @@ from bot.messages import Inbound, InboundKind, Outbound
 from bot.texts import VI, Texts
 from bot.transport import Fetcher, Sender, Senders
 from bot.words import NAVIGATION, Command, Parsed, parse_command
-from handlers import cancel, digest, enrol, export, forms, help, invite, status
+from handlers import broadcast, cancel, digest, enrol, export, forms, help, invite, status
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ COMMANDS: dict[Command, tuple[str, Handler]] = {
     Command.TRANGTHAI: ("status", status.show_status),
     Command.TONGHOP: ("digest", digest.show_digest),
     Command.XUAT: ("export", export.start),
+    Command.THONGBAO: ("broadcast", broadcast.start),
 }
 
 READY = frozenset(COMMANDS)
@@ -65,6 +66,7 @@ FLOWS: dict[str, Flow] = {
     invite.FLOW: Flow(invite.on_input, invite.ask_again),
     forms.FLOW: Flow(forms.on_input, forms.ask_again, forms.takes_words),
     export.FLOW: Flow(export.on_input, export.ask_again),
+    broadcast.FLOW: Flow(broadcast.on_input, broadcast.ask_again),
 }
 # Commands that only show something: answered in the middle of a conversation, after which the
 # conversation's open question is asked again, so the next message is not taken by surprise.

@@ -15,6 +15,7 @@ import httpx
 
 from bot import org
 from bot.admin import TELEGRAM_USERNAME_KEY
+from bot.broadcasts.progress import ProgressReporter
 from bot.channels.console import ConsoleChannel, chat_loop
 from bot.config import Settings, channel_problems
 from bot.context import BotLinks
@@ -84,6 +85,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
         opened: list[Adapter] = []
         outbox: Outbox | None = None
         scheduler: Scheduler | None = None
+        progress: ProgressReporter | None = None
         web: WebServer | None = None
         try:
             for channel in channels:
@@ -121,6 +123,9 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             # Reminders and digests: planned on the project clock into the outbox.
             scheduler = Scheduler(db, settings, router.clock)
             scheduler.start()
+            # Admins who broadcast from a chat hear how it goes, then the delivery report.
+            progress = ProgressReporter(db, senders, router.clock, router.texts)
+            progress.start()
             # /healthz reads the database and the scheduler: both run by now.
             web = WebServer(build_app(db, scheduler, downloads, router.clock), settings.web.listen)
             try:
@@ -144,6 +149,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
                     log.exception(logfmt("web_stop_failed"))
             if scheduler is not None:
                 scheduler.stop()
+            if progress is not None:
+                await progress.stop()
             # Nothing late: the outbox ends first (its messages in flight finish and are
             # recorded), then the receivers; the updates already taken are finished, their
             # replies sent, and only then are the connections closed.

@@ -46,6 +46,15 @@ class Fetcher(Protocol):
 
 
 @runtime_checkable
+class Progressive(Protocol):
+    """A channel that can keep one message up to date by editing it (Telegram)."""
+
+    async def post_or_edit(self, chat_id: str, key: str, text: str) -> None:
+        """Send `text` the first time `key` is used in this chat, then edit that message."""
+        ...
+
+
+@runtime_checkable
 class Counted(Protocol):
     """A sender that knows how many platform messages one message becomes (long texts split)."""
 

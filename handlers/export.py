@@ -21,11 +21,11 @@ from bot.choices import pick_option
 from bot.context import Context, Services, numbered
 from bot.exports.files import Format, Written, write_export
 from bot.files import files_dir
-from bot.forms import catalogue
 from bot.logs import logfmt
 from bot.messages import Outbound
 from bot.web.downloads import LinksUnavailable
 from bot.words import Command, Parsed
+from handlers.subtree import forms_below, visible_campaigns
 from storage.db import ChildFailed
 
 log = logging.getLogger("thidua.export")
@@ -48,34 +48,9 @@ class Request:
     channel: str
 
 
-async def _campaigns(ctx: Context) -> list[Campaign]:
-    """The campaigns whose scope meets the member's subtree (theirs, or one inside it)."""
-    assert ctx.unit is not None
-    visible: list[Campaign] = []
-    for campaign in await catalogue.load_all(ctx.repos, ctx.campaign_revisions):
-        if catalogue.in_scope(campaign, ctx.unit):
-            visible.append(campaign)
-            continue
-        scope = await ctx.repos.units.get(campaign.campaign.scope)
-        if scope is not None and ctx.unit.is_above(scope):
-            visible.append(campaign)
-    visible.reverse()  # the newest campaign first: it is the one being filed
-    return visible
-
-
-def _forms(ctx: Context, campaign: Campaign) -> list[Form]:
-    """The forms sent at the member's level or below (their subtree sends them)."""
-    assert ctx.unit is not None
-    levels = ctx.settings.org.level_ids()
-    mine = levels.index(ctx.unit.level) if ctx.unit.level in levels else 0
-    return [
-        form for form in campaign.forms if form.level in levels and levels.index(form.level) >= mine
-    ]
-
-
 async def start(ctx: Context) -> list[Outbound]:
     """Begin: the campaign (or straight to its form when there is one)."""
-    campaigns = await _campaigns(ctx)
+    campaigns = await visible_campaigns(ctx)
     if not campaigns:
         ctx.conversation.reset()
         return [ctx.say("xuat_none")]
@@ -88,7 +63,7 @@ async def start(ctx: Context) -> list[Outbound]:
 
 
 def _ask_form(ctx: Context, campaign: Campaign) -> list[Outbound]:
-    forms = _forms(ctx, campaign)
+    forms = forms_below(ctx, campaign)
     if not forms:
         ctx.conversation.reset()
         return [ctx.say("xuat_no_forms", campaign=campaign.campaign.title)]
@@ -128,7 +103,7 @@ async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
 
 
 async def _campaign(ctx: Context, code: str) -> Campaign | None:
-    return next((c for c in await _campaigns(ctx) if c.campaign.code == code), None)
+    return next((c for c in await visible_campaigns(ctx) if c.campaign.code == code), None)
 
 
 async def _back(ctx: Context) -> list[Outbound]:
@@ -136,7 +111,7 @@ async def _back(ctx: Context) -> list[Outbound]:
     data = ctx.conversation.data
     if ctx.conversation.step == "format":
         campaign = await _campaign(ctx, data.get("campaign", ""))
-        if campaign is not None and len(_forms(ctx, campaign)) > 1:
+        if campaign is not None and len(forms_below(ctx, campaign)) > 1:
             return _ask_form(ctx, campaign)
     return await start(ctx)
 
@@ -147,7 +122,7 @@ async def ask_again(ctx: Context) -> list[Outbound]:
     step = ctx.conversation.step
     campaign = await _campaign(ctx, data.get("campaign", "")) if step != "campaign" else None
     if step == "format" and campaign is not None:
-        form = next((f for f in _forms(ctx, campaign) if f.id == data.get("form")), None)
+        form = next((f for f in forms_below(ctx, campaign) if f.id == data.get("form")), None)
         if form is not None:
             return _ask_format(ctx, campaign, form)
     if step == "form" and campaign is not None:
@@ -156,7 +131,7 @@ async def ask_again(ctx: Context) -> list[Outbound]:
 
 
 async def _take_campaign(ctx: Context) -> list[Outbound]:
-    campaigns = await _campaigns(ctx)
+    campaigns = await visible_campaigns(ctx)
     choices: list[str] = ctx.conversation.data.get("choices", [])
     titles = [next((c.campaign.title for c in campaigns if c.campaign.code == code), code)
               for code in choices]  # fmt: skip
@@ -178,7 +153,7 @@ async def _take_form(ctx: Context) -> list[Outbound]:
     campaign = await _campaign(ctx, data.get("campaign", ""))
     if campaign is None:
         return await start(ctx)
-    forms = _forms(ctx, campaign)
+    forms = forms_below(ctx, campaign)
     choices: list[str] = data.get("choices", [])
     titles = [next((f.title for f in forms if f.id == fid), fid) for fid in choices]
     index = pick_option(ctx.inbound.text, titles)
@@ -207,7 +182,7 @@ async def _take_format(ctx: Context) -> list[Outbound]:
     data = ctx.conversation.data
     campaign = await _campaign(ctx, data.get("campaign", ""))
     form = (
-        next((f for f in _forms(ctx, campaign) if f.id == data.get("form")), None)
+        next((f for f in forms_below(ctx, campaign) if f.id == data.get("form")), None)
         if campaign is not None
         else None
     )

@@ -12,7 +12,8 @@ from bot.context import Context, numbered
 from bot.messages import Outbound
 from bot.org import unit_title
 from bot.parsers import parse_position
-from bot.words import Command, Parsed, fold
+from bot.words import Command, Parsed
+from handlers.subtree import find_units
 from storage.models import Role, Unit
 
 FLOW = "moi"
@@ -69,11 +70,7 @@ async def _take_unit(ctx: Context) -> list[Outbound]:
     index = parse_position(text, len(choices)) if choices else None
     if index is not None:
         return await _chosen(ctx, choices[index], units)
-    wanted = fold(text)
-    exact = [u for u in units if u.code.lower() == text.lower()]
-    matches = exact or [
-        u for u in units if wanted and (wanted in fold(u.name) or wanted in u.code.lower())
-    ]
+    matches = find_units(units, text)
     example = units[0].code if units else ""
     if len(matches) == 1:
         return _ask_role(ctx, matches[0])

@@ -182,3 +182,26 @@ class OutboxMessage(BaseModel):
     attempts: int
     # False when the row's member is known to be unreachable (it is then not tried at all).
     reachable: bool = True
+
+
+# --- broadcasts ---
+
+
+class Broadcast(BaseModel):
+    """An admin's announcement: who sent what to which audience, and when it starts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    unit_code: str
+    # {"level": id or None, "role": rep|secretary|admin or None, "missing": "CAMPAIGN/FORM" or None}
+    audience: dict[str, str | None]
+    text: str  # as the admin wrote it
+    payload: str  # the Outbound JSON every recipient gets (header line, text, photo)
+    photo_ref: str | None = None
+    created_by: int | None = None  # None: the command line
+    created_at: datetime
+    scheduled_at: datetime | None = None  # None: at once
+    recipients: int
+    cancelled_at: datetime | None = None
+    done_reported_at: datetime | None = None

@@ -12,6 +12,7 @@ from typing import Any
 from storage.connection import LoopConnection
 from storage.models import (
     Attempts,
+    Broadcast,
     Conversation,
     Draft,
     Invite,
@@ -164,6 +165,11 @@ class MemberRepo(_Repo):
         )
         assert row is not None
         return _member(row)
+
+    async def by_id(self, member_id: int) -> Member | None:
+        """Return the member with this id, or None."""
+        row = await self._one(f"SELECT {_MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,))
+        return _member(row) if row else None
 
     async def set_reachable(self, member_id: int, reachable: bool) -> None:
         """Mark a member reachable again (they wrote) or not (they blocked the bot)."""
@@ -754,9 +760,32 @@ class AttachmentRepo(_Repo):
         return dict(zip(keys, tuple(row), strict=True))
 
 
+# A broadcast's rows may leave their payload empty (FROM_BROADCAST): it is the same for all
+# of them and kept once, in broadcasts.payload. Ten thousand copies of a long text would make
+# queueing a broadcast a transaction of tens of megabytes, on the event loop.
+FROM_BROADCAST = ""
 _OUTBOX_COLUMNS = (
-    "o.id, o.channel, o.chat_id, o.member_id, o.kind, o.ref, o.payload, o.not_before,"
-    " o.attempts, coalesce(m.reachable, 1)"
+    "o.id, o.channel, o.chat_id, o.member_id, o.kind, o.ref,"
+    " CASE WHEN o.payload = '' AND o.kind = 'broadcast' THEN coalesce((SELECT b.payload"
+    "   FROM broadcasts AS b WHERE b.id = CAST(o.ref AS INTEGER)), '') ELSE o.payload END,"
+    " o.not_before, o.attempts, coalesce(m.reachable, 1)"
+)
+
+
+# Replies never come through the outbox; of what does, reminders and digests go first.
+PRIORITY: dict[OutboxKind, int] = {
+    OutboxKind.REMINDER: 0,
+    OutboxKind.DIGEST: 0,
+    OutboxKind.BROADCAST: 1,
+}
+PRIORITIES = sorted(set(PRIORITY.values()))
+
+# One priority's due rows: a range of `outbox_due`, already in the index's order (no sort).
+_DUE = (
+    f"SELECT {_OUTBOX_COLUMNS} FROM outbox AS o"
+    " LEFT JOIN members AS m ON m.id = o.member_id"
+    " WHERE o.channel = ? AND o.state = 'pending' AND o.priority = ? AND o.not_before <= ?"
+    " ORDER BY o.not_before, o.id LIMIT ?"
 )
 
 
@@ -790,27 +819,63 @@ class OutboxRepo(_Repo):
         not_before: datetime,
         now: datetime,
     ) -> int:
-        """Queue one message; return its row id."""
+        """Queue one message (its priority follows from `kind`); return its row id."""
         row = await self._one(
             "INSERT INTO outbox (channel, chat_id, member_id, kind, ref, payload, not_before,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (channel, chat_id, member_id, kind.value, ref, payload, ts(not_before), ts(now)),
+            " created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                channel,
+                chat_id,
+                member_id,
+                kind.value,
+                ref,
+                payload,
+                ts(not_before),
+                ts(now),
+                PRIORITY[kind],
+            ),
         )
         assert row is not None
         return int(row[0])
 
-    async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxMessage]:
-        """The oldest pending rows of a channel that are due, with their member's reachability.
+    async def add_many(
+        self,
+        chats: Iterable[tuple[str, str, int | None]],
+        *,
+        kind: OutboxKind,
+        ref: str,
+        payload: str,
+        not_before: datetime,
+        now: datetime,
+    ) -> int:
+        """Queue one message to many (channel, chat_id, member_id); return how many rows were
+        written. A broadcast passes `payload=FROM_BROADCAST` (its row holds the message).
 
-        One range of the `outbox_due` index (channel, state, not_before, id), in its order.
+        One INSERT … SELECT over a JSON array rather than executemany: the table's CHECK
+        constraints build their IN-lists once per statement run, which executemany repeats per
+        row (twice as slow). 10,000 rows take about 30 ms (tests/test_broadcast_core.py).
         """
-        rows = await self._all(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox AS o"
-            " LEFT JOIN members AS m ON m.id = o.member_id"
-            " WHERE o.channel = ? AND o.state = 'pending' AND o.not_before <= ?"
-            " ORDER BY o.not_before, o.id LIMIT ?",
-            (channel, ts(now), limit),
+        rows = json.dumps([[channel, chat_id, member_id] for channel, chat_id, member_id in chats])
+        cursor = await self.conn.execute(
+            "INSERT INTO outbox (channel, chat_id, member_id, kind, ref, payload, not_before,"
+            " created_at, priority) SELECT json_extract(value, '$[0]'), json_extract(value,"
+            " '$[1]'), json_extract(value, '$[2]'), ?, ?, ?, ?, ?, ? FROM json_each(?)",
+            (kind.value, ref, payload, ts(not_before), ts(now), PRIORITY[kind], rows),
         )
+        return max(cursor.rowcount, 0)
+
+    async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxMessage]:
+        """The pending rows of a channel that are due, with their member's reachability:
+        reminders and digests first, then broadcasts, each oldest first.
+
+        One range of the `outbox_due` index (channel, state, priority, not_before, id) per
+        priority, in its order; rows whose time has not come are outside both ranges.
+        """
+        rows: list[sqlite3.Row] = []
+        for priority in PRIORITIES:
+            if len(rows) >= limit:
+                break
+            rows += await self._all(_DUE, (channel, priority, ts(now), limit - len(rows)))
         return [_outbox(row) for row in rows]
 
     async def mark_sent(self, row_id: int, now: datetime) -> None:
@@ -869,6 +934,114 @@ class OutboxRepo(_Repo):
         return dict(rows[0]) if rows else None
 
 
+_BROADCAST_COLUMNS = (
+    "id, unit_code, audience, text, payload, photo_ref, created_by, created_at, scheduled_at,"
+    " recipients, cancelled_at, done_reported_at"
+)
+
+
+def _maybe_ts(text: str | None) -> datetime | None:
+    return parse_ts(text) if text else None
+
+
+def _broadcast(row: Sequence[Any]) -> Broadcast:
+    return Broadcast(
+        id=row[0],
+        unit_code=row[1],
+        audience=json.loads(row[2]),
+        text=row[3],
+        payload=row[4],
+        photo_ref=row[5],
+        created_by=row[6],
+        created_at=parse_ts(row[7]),
+        scheduled_at=_maybe_ts(row[8]),
+        recipients=row[9],
+        cancelled_at=_maybe_ts(row[10]),
+        done_reported_at=_maybe_ts(row[11]),
+    )
+
+
+class BroadcastRepo(_Repo):
+    """Admin broadcasts: what was sent to which audience, by whom, and when (never deleted)."""
+
+    async def add(
+        self,
+        *,
+        unit_code: str,
+        audience: dict[str, str | None],
+        text: str,
+        payload: str,
+        photo_ref: str | None,
+        created_by: int | None,
+        now: datetime,
+        scheduled_at: datetime | None,
+        recipients: int,
+    ) -> int:
+        """Record a broadcast (its outbox rows go in the same transaction); return its id.
+
+        `payload` is the Outbound JSON every recipient gets (their rows refer to it).
+        """
+        row = await self._one(
+            "INSERT INTO broadcasts (unit_code, audience, text, payload, photo_ref, created_by,"
+            " created_at, scheduled_at, recipients) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (
+                unit_code,
+                json.dumps(audience, ensure_ascii=False),
+                text,
+                payload,
+                photo_ref,
+                created_by,
+                ts(now),
+                ts(scheduled_at) if scheduled_at is not None else None,
+                recipients,
+            ),
+        )
+        assert row is not None
+        return int(row[0])
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        """Return one broadcast, or None."""
+        row = await self._one(
+            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE id = ?", (broadcast_id,)
+        )
+        return _broadcast(row) if row else None
+
+    async def mark_cancelled(self, broadcast_id: int, now: datetime) -> bool:
+        """Record that it was stopped (the first time counts); False if it already was."""
+        cursor = await self.conn.execute(
+            "UPDATE broadcasts SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+            (ts(now), broadcast_id),
+        )
+        return cursor.rowcount == 1
+
+    async def mark_reported(self, broadcast_id: int, now: datetime) -> bool:
+        """Record that its author was told it is done; False if that was already recorded."""
+        cursor = await self.conn.execute(
+            "UPDATE broadcasts SET done_reported_at = ? WHERE id = ? AND done_reported_at IS NULL",
+            (ts(now), broadcast_id),
+        )
+        return cursor.rowcount == 1
+
+    async def recent_of(self, member_id: int, limit: int = 3) -> list[Broadcast]:
+        """The member's latest broadcasts, newest first (what `thongbao` offers to stop or
+        to report on)."""
+        rows = await self._all(
+            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts WHERE created_by = ?"
+            " ORDER BY id DESC LIMIT ?",
+            (member_id, limit),
+        )
+        return [_broadcast(row) for row in rows]
+
+    async def unreported(self) -> list[Broadcast]:
+        """The broadcasts sent from a chat whose author has not been told they are done."""
+        rows = await self._all(
+            f"SELECT {_BROADCAST_COLUMNS} FROM broadcasts"
+            " WHERE done_reported_at IS NULL AND created_by IS NOT NULL ORDER BY id"
+        )
+        return [_broadcast(row) for row in rows]
+
+
 class DigestLogRepo(_Repo):
     """When each member last got a digest (digests_sent): "what is new" starts there."""
 
@@ -924,4 +1097,5 @@ class Repos:
         self.drafts = DraftRepo(conn)
         self.attachments = AttachmentRepo(conn)
         self.outbox = OutboxRepo(conn)
+        self.broadcasts = BroadcastRepo(conn)
         self.digests = DigestLogRepo(conn)

@@ -215,6 +215,9 @@ class TelegramChannel:
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
         self._background = asyncio.Semaphore(BACKGROUND_CONCURRENCY)
+        # (chat, key) -> the message `post_or_edit` keeps up to date (lost on restart: a new
+        # message is posted then, which is all the person sees of it).
+        self._edited: dict[tuple[str, str], int] = {}
 
     async def open(self) -> None:
         """Check the token (getMe) and open the bot's connections."""
@@ -298,6 +301,25 @@ class TelegramChannel:
         try:
             async with self._background:
                 await self._send(chat_id, message)
+        except tg_error.TelegramError as exc:
+            raise map_error(exc) from None
+
+    async def post_or_edit(self, chat_id: str, key: str, text: str) -> None:
+        """Send `text` the first time `key` is used in this chat, then edit that message in
+        place (a broadcast's progress: one message, not one per step)."""
+        known = self._edited.get((chat_id, key))
+        try:
+            async with self._background:
+                if known is None:
+                    sent = await self.app.bot.send_message(chat_id, text[:MESSAGE_LIMIT])
+                    self._edited[(chat_id, key)] = sent.message_id
+                else:
+                    await self.app.bot.edit_message_text(
+                        text[:MESSAGE_LIMIT], chat_id=chat_id, message_id=known
+                    )
+        except tg_error.BadRequest as exc:
+            if "not modified" not in str(exc).lower():  # the same text again is no error
+                raise map_error(exc) from None
         except tg_error.TelegramError as exc:
             raise map_error(exc) from None
 

@@ -318,4 +318,68 @@ CATALOGUE: dict[str, str] = {
     ),
     "xuat_gone": "That campaign or form no longer exists. Type xuat to choose again.",
     "xuat_failed": "The file could not be made just now; your data is safe. Please type xuat again in a few minutes.",
+    # --- broadcasts in chat (thongbao) ---
+    "thongbao_ask_text": "Type the announcement in one message. Type huy to stop.",
+    "thongbao_empty": "The announcement is empty. Please type its text.",
+    "thongbao_too_long": (
+        "The announcement has {length} characters, over {limit}. Please shorten it, or send the "
+        "details as a document."
+    ),
+    "thongbao_ask_audience": "Who should get it? Type a number:\n{lines}",
+    "thongbao_everyone": "Everyone in {unit}",
+    "thongbao_reps": "Unit representatives only",
+    "thongbao_secretaries": "Secretaries only",
+    "thongbao_level": "Everyone in the {level}",
+    "thongbao_missing": "Units that have not sent a form",
+    "thongbao_one_unit": "One unit below",
+    "thongbao_bad_pick": "Which one did you mean? Please type a number from 1 to {count}.",
+    "thongbao_no_forms": "Your units have no form yet.",
+    "thongbao_ask_form": "Remind the units that have not sent which form? Type a number:\n{lines}",
+    "thongbao_ask_unit": "Type the unit's code or name, e.g. KP-01 or Khu phố 1.",
+    "thongbao_unit_none": "No such unit under yours. Type its code or name again, or huy to stop.",
+    "thongbao_unit_too_many": "{count} units match. Please be more specific, e.g. the code.",
+    "thongbao_unit_choices": "Which unit? Type a number:\n{lines}",
+    "thongbao_refused": "Not sent: {reason}.",
+    "channel_telegram": "Telegram",
+    "channel_zalo": "Zalo",
+    "channel_console": "console",
+    "thongbao_send_now": "Send now",
+    "thongbao_send_later": "Send at a time",
+    "thongbao_starts_quiet": " It is quiet hours now, so it will start at {time}.",
+    "thongbao_preview": (
+        "“{excerpt}”\nThe announcement will reach {count} people ({channels}), all within"
+        " {duration}.{starts}\nType a number:\n{lines}"
+    ),
+    "thongbao_within_minute": "a minute",
+    "thongbao_minutes": "about {minutes} minutes",
+    "thongbao_hours": "about {hours} h {minutes} min",
+    "thongbao_cancelled": "Cancelled; nothing was sent.",
+    "thongbao_ask_when": "When should it go? Type a time and a day, e.g. 8:00 28/8.",
+    "thongbao_bad_when": "That time and day are unclear. Please type e.g. 8:00 28/8.",
+    "thongbao_when_past": "That moment has passed. Please type a time to come, e.g. 8:00 28/8.",
+    "thongbao_when_quiet": "That is within quiet hours. The earliest is {time}; please type a time again.",
+    "thongbao_queued": "Announcement no. {id} to {count} people accepted; it starts at {time}.",
+    "thongbao_progress": "Sending announcement no. {id}: {done}/{total} people ({percent}%).",
+    "thongbao_report": (
+        "Announcement no. {id} is sent: {sent}/{total} people got it; {failed} failed; "
+        "{unreachable} unreachable (blocked the bot or gone)."
+    ),
+    "thongbao_report_stopped": (
+        "Announcement no. {id} was stopped: {sent}/{total} people got it; {cancelled} not sent; "
+        "{failed} failed; {unreachable} unreachable."
+    ),
+    "thongbao_report_missed": "Type thongbao to see who did not get it, unit by unit.",
+    "thongbao_menu": "What would you like to do? Type a number:\n{lines}",
+    "thongbao_new": "Write a new announcement",
+    "thongbao_stop": "Stop announcement no. {id} ({done}/{total} sent)",
+    "thongbao_missed_of": "See who did not get announcement no. {id} ({count} people)",
+    "thongbao_stopped": "Stopped announcement no. {id}: {sent}/{total} got it, {cancelled} will not.",
+    "thongbao_not_stopped": "Announcement no. {id} had finished before the stop: {sent}/{total} got it.",
+    "thongbao_missed_head": "Did not get announcement no. {id} ({count} people):",
+    "thongbao_missed_unit": "- {unit}: {names}",
+    "thongbao_missed_more": "… and {count} more units.",
+    "thongbao_state_failed": "failed",
+    "thongbao_state_unreachable": "blocked the bot",
+    "thongbao_state_cancelled": "stopped",
+    "thongbao_state_pending": "not sent yet",
 }

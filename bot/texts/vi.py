@@ -336,4 +336,78 @@ CATALOGUE: dict[str, str] = {
         "Chưa tạo được file lúc này; số liệu vẫn còn nguyên. Anh/Chị vui lòng gõ lại xuat sau "
         "ít phút."
     ),
+    # --- broadcasts in chat (thongbao) ---
+    "thongbao_ask_text": (
+        "Anh/Chị gõ nội dung thông báo trong một tin nhắn. Gõ huy nếu muốn dừng."
+    ),
+    "thongbao_empty": "Thông báo chưa có nội dung. Anh/Chị gõ nội dung thông báo.",
+    "thongbao_too_long": (
+        "Thông báo dài {length} ký tự, quá {limit} ký tự. Anh/Chị rút gọn lại, hoặc gửi phần "
+        "chi tiết bằng văn bản."
+    ),
+    "thongbao_ask_audience": "Gửi thông báo cho ai? Anh/Chị gõ số thứ tự:\n{lines}",
+    "thongbao_everyone": "Mọi người thuộc {unit}",
+    "thongbao_reps": "Chỉ đại diện các đơn vị",
+    "thongbao_secretaries": "Chỉ thư ký",
+    "thongbao_level": "Mọi người ở các {level}",
+    "thongbao_missing": "Các đơn vị chưa nộp một mẫu",
+    "thongbao_one_unit": "Một đơn vị cấp dưới",
+    "thongbao_bad_pick": "Chưa rõ Anh/Chị chọn mục nào. Anh/Chị gõ một số từ 1 đến {count}.",
+    "thongbao_no_forms": "Chưa có mẫu nào của các đơn vị thuộc Anh/Chị.",
+    "thongbao_ask_form": "Nhắc các đơn vị chưa nộp mẫu nào? Anh/Chị gõ số thứ tự:\n{lines}",
+    "thongbao_ask_unit": "Anh/Chị gõ mã hoặc tên đơn vị, ví dụ: KP-01 hoặc Khu phố 1.",
+    "thongbao_unit_none": (
+        "Không thấy đơn vị nào như vậy thuộc Anh/Chị. Anh/Chị gõ lại mã hoặc tên, hoặc gõ huy "
+        "để dừng."
+    ),
+    "thongbao_unit_too_many": ("Có {count} đơn vị khớp. Anh/Chị gõ cụ thể hơn, ví dụ mã đơn vị."),
+    "thongbao_unit_choices": "Đơn vị nào? Anh/Chị gõ số thứ tự:\n{lines}",
+    "thongbao_refused": "Chưa gửi được: {reason}.",
+    "channel_telegram": "Telegram",
+    "channel_zalo": "Zalo",
+    "channel_console": "màn hình",
+    "thongbao_send_now": "Gửi ngay",
+    "thongbao_send_later": "Hẹn giờ gửi",
+    "thongbao_starts_quiet": (" Bây giờ là giờ nghỉ nên thông báo sẽ bắt đầu gửi lúc {time}."),
+    "thongbao_preview": (
+        "“{excerpt}”\nThông báo sẽ đến {count} người ({channels}), gửi hết trong {duration}."
+        "{starts}\nAnh/Chị gõ số thứ tự:\n{lines}"
+    ),
+    "thongbao_within_minute": "chưa đến 1 phút",
+    "thongbao_minutes": "khoảng {minutes} phút",
+    "thongbao_hours": "khoảng {hours} giờ {minutes} phút",
+    "thongbao_cancelled": "Đã hủy, thông báo không được gửi.",
+    "thongbao_ask_when": "Gửi lúc nào? Anh/Chị gõ giờ và ngày, ví dụ: 8:00 28/8.",
+    "thongbao_bad_when": "Chưa đọc được giờ và ngày. Anh/Chị gõ ví dụ: 8:00 28/8.",
+    "thongbao_when_past": "Thời điểm này đã qua. Anh/Chị gõ một giờ sắp tới, ví dụ: 8:00 28/8.",
+    "thongbao_when_quiet": (
+        "Giờ này là giờ nghỉ, bot không gửi tin. Sớm nhất là {time}; Anh/Chị gõ lại giờ gửi."
+    ),
+    "thongbao_queued": "Đã nhận thông báo số {id} tới {count} người, bắt đầu gửi lúc {time}.",
+    "thongbao_progress": "Đang gửi thông báo số {id}: {done}/{total} người ({percent}%).",
+    "thongbao_report": (
+        "Thông báo số {id} đã gửi xong: {sent}/{total} người đã nhận; {failed} lỗi; "
+        "{unreachable} không liên lạc được (đã chặn bot hoặc không còn dùng)."
+    ),
+    "thongbao_report_stopped": (
+        "Thông báo số {id} đã dừng: {sent}/{total} người đã nhận; {cancelled} chưa gửi; "
+        "{failed} lỗi; {unreachable} không liên lạc được."
+    ),
+    "thongbao_report_missed": "Gõ thongbao để xem ai chưa nhận, theo từng đơn vị.",
+    "thongbao_menu": "Anh/Chị muốn làm gì? Gõ số thứ tự:\n{lines}",
+    "thongbao_new": "Soạn thông báo mới",
+    "thongbao_stop": "Dừng thông báo số {id} (đã gửi {done}/{total})",
+    "thongbao_missed_of": "Xem ai chưa nhận thông báo số {id} ({count} người)",
+    "thongbao_stopped": (
+        "Đã dừng thông báo số {id}: {sent}/{total} người đã nhận, {cancelled} người sẽ không "
+        "nhận nữa."
+    ),
+    "thongbao_not_stopped": "Thông báo số {id} đã gửi xong trước khi dừng: {sent}/{total} người đã nhận.",
+    "thongbao_missed_head": "Chưa nhận thông báo số {id} ({count} người):",
+    "thongbao_missed_unit": "- {unit}: {names}",
+    "thongbao_missed_more": "… và {count} đơn vị khác.",
+    "thongbao_state_failed": "lỗi",
+    "thongbao_state_unreachable": "đã chặn bot",
+    "thongbao_state_cancelled": "đã dừng",
+    "thongbao_state_pending": "chưa gửi",
 }

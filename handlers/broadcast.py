@@ -1,0 +1,439 @@
+"""thongbao: an admin writes an announcement, picks who gets it, sees how many, sends or schedules.
+
+thongbao ──► text ──► audience (numbered) ──┬─► preview: N people, per channel, how long
+                        │                   │      1. send now  2. at a time  3. cancel
+                        ├─► a form ─────────┤               │
+                        └─► a unit ─────────┘               └─► "8:00 28/8" (not in quiet hours)
+
+The preview and the queueing read the whole audience: they run after the message's
+transaction (`Context.later`), the preview on a worker thread, the queueing as one short
+transaction of its own; the outbox's paced senders deliver it (bot/outbox.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.admin import Refused
+from bot.broadcasts.audience import Audience, parse_missing
+from bot.broadcasts.service import Preview, cancel, not_reached, preview, queue
+from bot.choices import pick_option
+from bot.context import Context, Services, numbered
+from bot.messages import Outbound
+from bot.parsers.moments import parse_moment
+from bot.quiet_hours import is_quiet, next_allowed
+from bot.texts import Texts
+from bot.words import Command, Parsed
+from handlers.subtree import find_units, forms_below, visible_campaigns
+from storage.broadcast_reads import NotReached
+from storage.models import OutboxKind, OutboxState, Role, Unit
+
+FLOW = "thongbao"
+LIST_LIMIT = 8  # more units than this: ask for a code or a name
+MISSED_UNITS = 12  # units listed in one message of who was not reached (Zalo: 2,000 characters)
+_ENDED = (OutboxState.SENT, OutboxState.FAILED, OutboxState.UNREACHABLE)
+_MISSED = (OutboxState.FAILED, OutboxState.UNREACHABLE, OutboxState.CANCELLED)
+MAX_TEXT = 4000  # Zalo splits at 2,000; an announcement longer than two screens is a document
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One line of the audience menu and the audience it stands for (or a step to ask more)."""
+
+    label: str
+    audience: dict[str, Any] | None  # None: the next step asks which form or which unit
+    then: str = ""
+
+
+def _audience_menu(ctx: Context) -> list[Choice]:
+    assert ctx.unit is not None
+    unit = ctx.unit
+    everyone = {"unit": unit.code}
+    levels = ctx.settings.org.level_ids()
+    below = levels[levels.index(unit.level) + 1 :] if unit.level in levels else []
+    choices = [
+        Choice(ctx.texts("thongbao_everyone", unit=unit.name), everyone),
+        Choice(ctx.texts("thongbao_reps"), {**everyone, "role": Role.REP.value}),
+        Choice(ctx.texts("thongbao_secretaries"), {**everyone, "role": Role.SECRETARY.value}),
+    ]
+    choices += [
+        Choice(
+            ctx.texts("thongbao_level", level=ctx.settings.org.label(level).lower()),
+            {**everyone, "level": level},
+        )
+        for level in below
+    ]
+    choices.append(Choice(ctx.texts("thongbao_missing"), None, "form"))
+    if below:
+        choices.append(Choice(ctx.texts("thongbao_one_unit"), None, "unit"))
+    return choices
+
+
+async def start(ctx: Context) -> list[Outbound]:
+    """Begin: the text of a new announcement — or, when the admin has recent ones still going
+    or not reaching everyone, a menu: write a new one, stop one, see who was not reached."""
+    assert ctx.member is not None
+    actions: list[list[Any]] = []
+    labels: list[str] = []
+    for sent in await ctx.repos.broadcasts.recent_of(ctx.member.id):
+        counts = await ctx.repos.outbox.counts(OutboxKind.BROADCAST, str(sent.id))
+        pending = counts.get(OutboxState.PENDING, 0)
+        done = sum(counts.get(state, 0) for state in _ENDED)
+        missed = sum(counts.get(state, 0) for state in _MISSED)
+        if pending and sent.cancelled_at is None:
+            actions.append(["stop", sent.id])
+            labels.append(ctx.texts("thongbao_stop", id=sent.id, done=done, total=sent.recipients))
+        elif missed:
+            actions.append(["missed", sent.id])
+            labels.append(ctx.texts("thongbao_missed_of", id=sent.id, count=missed))
+    if not actions:
+        return _ask_text(ctx)
+    labels = [ctx.texts("thongbao_new"), *labels]
+    ctx.conversation.start(FLOW, "menu", {"actions": [["new", 0], *actions], "labels": labels})
+    lines, buttons = numbered(ctx.texts, labels)
+    return [ctx.say("thongbao_menu", buttons=[*buttons, ctx.cancel_row], lines=lines)]
+
+
+def _ask_text(ctx: Context) -> list[Outbound]:
+    ctx.conversation.start(FLOW, "text")
+    return [ctx.say("thongbao_ask_text", buttons=[ctx.cancel_row])]
+
+
+async def _take_menu(ctx: Context) -> list[Outbound]:
+    actions: list[list[Any]] = ctx.conversation.data.get("actions", [])
+    index = pick_option(ctx.inbound.text, ctx.conversation.data.get("labels", []))
+    if index is None:
+        return [ctx.say("thongbao_bad_pick", count=len(actions)), *await start(ctx)]
+    action, broadcast_id = actions[index]
+    if action == "new":
+        return _ask_text(ctx)
+    ctx.conversation.reset()
+    texts = ctx.texts
+    if action == "stop":
+
+        async def stop(services: Services) -> list[Outbound]:
+            found = await cancel(services.db, broadcast_id, services.clock.now())
+            key = "thongbao_stopped" if found.cancelled else "thongbao_not_stopped"
+            return [
+                Outbound(
+                    text=texts(
+                        key,
+                        id=broadcast_id,
+                        sent=found.sent,
+                        total=found.recipients,
+                        cancelled=found.cancelled,
+                    )
+                )
+            ]
+
+        ctx.later.append(stop)
+        return []
+
+    async def missed(services: Services) -> list[Outbound]:
+        people = await not_reached(services.db, broadcast_id)
+        return [Outbound(text=_missed_text(texts, broadcast_id, people))]
+
+    ctx.later.append(missed)
+    return []
+
+
+def _missed_text(texts: Texts, broadcast_id: int, people: list[NotReached]) -> str:
+    """Who was not reached, by unit (names and why), within one message."""
+    by_unit: dict[str, list[str]] = {}
+    for person in people:
+        why = texts(f"thongbao_state_{person.state}")
+        by_unit.setdefault(person.unit_name, []).append(f"{person.display_name} ({why})")
+    lines = [texts("thongbao_missed_head", id=broadcast_id, count=len(people))]
+    for unit, names in list(by_unit.items())[:MISSED_UNITS]:
+        lines.append(texts("thongbao_missed_unit", unit=unit, names=", ".join(names)))
+    if len(by_unit) > MISSED_UNITS:
+        lines.append(texts("thongbao_missed_more", count=len(by_unit) - MISSED_UNITS))
+    return "\n".join(lines)
+
+
+async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
+    """Take the next answer of the broadcast conversation."""
+    if parsed is not None and parsed.command is Command.QUAYLAI:
+        return await _back(ctx)
+    if parsed is not None:
+        return await ask_again(ctx)
+    step = ctx.conversation.step
+    if step == "menu":
+        return await _take_menu(ctx)
+    if step == "audience":
+        return await _take_audience(ctx)
+    if step == "form":
+        return await _take_form(ctx)
+    if step == "unit":
+        return await _take_unit(ctx)
+    if step == "confirm":
+        return _take_confirm(ctx)
+    if step == "when":
+        return _take_when(ctx)
+    return _take_text(ctx)
+
+
+async def ask_again(ctx: Context) -> list[Outbound]:
+    """Ask again for what the broadcast conversation is waiting for."""
+    step = ctx.conversation.step
+    if step == "audience":
+        return [_ask_audience(ctx)]
+    if step == "form":
+        return await _ask_form(ctx)
+    if step == "unit":
+        return [ctx.say("thongbao_ask_unit", buttons=[ctx.cancel_row])]
+    if step == "confirm":
+        return _show_preview(ctx)
+    if step == "when":
+        return [ctx.say("thongbao_ask_when", buttons=[ctx.cancel_row])]
+    if step == "text":
+        return _ask_text(ctx)
+    return await start(ctx)
+
+
+async def _back(ctx: Context) -> list[Outbound]:
+    """quaylai: the text → its audience → how and when."""
+    step = ctx.conversation.step
+    if step in ("form", "unit", "confirm"):
+        ctx.conversation.step = "audience"
+        return [_ask_audience(ctx)]
+    if step == "when":
+        ctx.conversation.step = "confirm"
+        return _show_preview(ctx)
+    if step == "audience":
+        return _ask_text(ctx)
+    return await start(ctx)
+
+
+def _take_text(ctx: Context) -> list[Outbound]:
+    text = ctx.inbound.text.strip()
+    if not text:
+        return [ctx.say("thongbao_empty")]
+    if len(text) > MAX_TEXT:
+        return [ctx.say("thongbao_too_long", limit=MAX_TEXT, length=len(text))]
+    ctx.conversation.data["text"] = text
+    ctx.conversation.step = "audience"
+    return [_ask_audience(ctx)]
+
+
+def _ask_audience(ctx: Context) -> Outbound:
+    lines, buttons = numbered(ctx.texts, [c.label for c in _audience_menu(ctx)])
+    return ctx.say("thongbao_ask_audience", buttons=[*buttons, ctx.cancel_row], lines=lines)
+
+
+async def _take_audience(ctx: Context) -> list[Outbound]:
+    menu = _audience_menu(ctx)
+    index = pick_option(ctx.inbound.text, [c.label for c in menu])
+    if index is None:
+        return [ctx.say("thongbao_bad_pick", count=len(menu)), _ask_audience(ctx)]
+    choice = menu[index]
+    if choice.audience is not None:
+        return _chosen(ctx, choice.audience)
+    ctx.conversation.step = choice.then
+    if choice.then == "unit":
+        return [ctx.say("thongbao_ask_unit", buttons=[ctx.cancel_row])]
+    return await _ask_form(ctx)
+
+
+async def _ask_form(ctx: Context) -> list[Outbound]:
+    pairs = [
+        (campaign.campaign.code, form.id, form.title)
+        for campaign in await visible_campaigns(ctx)
+        for form in forms_below(ctx, campaign)
+    ]
+    if not pairs:
+        ctx.conversation.step = "audience"
+        return [ctx.say("thongbao_no_forms"), _ask_audience(ctx)]
+    ctx.conversation.data["forms"] = [[code, form] for code, form, _ in pairs]
+    lines, buttons = numbered(ctx.texts, [title for _, _, title in pairs])
+    return [ctx.say("thongbao_ask_form", buttons=[*buttons, ctx.cancel_row], lines=lines)]
+
+
+async def _take_form(ctx: Context) -> list[Outbound]:
+    assert ctx.unit is not None
+    forms: list[list[str]] = ctx.conversation.data.get("forms", [])
+    if not forms:
+        return await _ask_form(ctx)
+    titles = [f"{code} {form}" for code, form in forms]
+    index = pick_option(ctx.inbound.text, titles)
+    if index is None:
+        return [ctx.say("thongbao_bad_pick", count=len(forms)), *await _ask_form(ctx)]
+    code, form = forms[index]
+    return _chosen(ctx, {"unit": ctx.unit.code, "missing": f"{code}/{form}"})
+
+
+async def _below(ctx: Context) -> list[Unit]:
+    assert ctx.unit is not None
+    return await ctx.repos.units.subtree(ctx.unit, include_root=False)
+
+
+async def _take_unit(ctx: Context) -> list[Outbound]:
+    units = await _below(ctx)
+    choices: list[str] = ctx.conversation.data.get("unit_choices", [])
+    if choices:
+        index = pick_option(ctx.inbound.text, choices)
+        if index is not None:
+            return _chosen(ctx, {"unit": choices[index]})
+    matches = find_units(units, ctx.inbound.text)
+    if len(matches) == 1:
+        return _chosen(ctx, {"unit": matches[0].code})
+    if not matches or len(matches) > LIST_LIMIT:
+        key = "thongbao_unit_none" if not matches else "thongbao_unit_too_many"
+        return [ctx.say(key, buttons=[ctx.cancel_row], count=len(matches))]
+    ctx.conversation.data["unit_choices"] = [u.code for u in matches]
+    lines, buttons = numbered(ctx.texts, [f"{u.name} ({u.code})" for u in matches])
+    return [ctx.say("thongbao_unit_choices", buttons=[*buttons, ctx.cancel_row], lines=lines)]
+
+
+def _chosen(ctx: Context, audience: dict[str, Any]) -> list[Outbound]:
+    """The audience is known: the preview is counted after the transaction."""
+    ctx.conversation.data["audience"] = audience
+    ctx.conversation.data.pop("unit_choices", None)
+    ctx.conversation.step = "confirm"
+    return _show_preview(ctx)
+
+
+def _audience(data: dict[str, Any]) -> Audience:
+    raw = data["audience"]
+    missing = raw.get("missing")
+    return Audience(
+        unit_code=raw["unit"],
+        level=raw.get("level"),
+        role=raw.get("role"),
+        missing=parse_missing(missing) if missing else None,
+    )
+
+
+def _show_preview(ctx: Context) -> list[Outbound]:
+    """Count the audience after the transaction and show it with the three choices."""
+    audience = _audience(ctx.conversation.data)
+    texts, inside = ctx.texts, ctx.unit
+    excerpt = _excerpt(str(ctx.conversation.data.get("text", "")))
+
+    async def count(services: Services) -> list[Outbound]:
+        now = services.clock.now()
+        try:
+            found = await preview(
+                services.db, services.settings, audience, at=None, now=now, inside=inside
+            )
+        except Refused as refused:
+            return [Outbound(text=texts("thongbao_refused", reason=_vietnamese(refused)))]
+        return [_preview_message(texts, services, found, excerpt)]
+
+    ctx.later.append(count)
+    return []
+
+
+def _vietnamese(refused: Refused) -> str:
+    """The Vietnamese half of a command-line refusal ("… / …")."""
+    return refused.lines[0].split(" / ", 1)[0] if refused.lines else ""
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    """The start of the announcement, to be sure which one is being sent."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _duration(texts: Texts, seconds: float) -> str:
+    """'chưa đến 1 phút', 'khoảng 6 phút', 'khoảng 2 giờ 10 phút'."""
+    if seconds < 60:
+        return texts("thongbao_within_minute")
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return texts("thongbao_minutes", minutes=minutes)
+    return texts("thongbao_hours", hours=minutes // 60, minutes=minutes % 60)
+
+
+def _preview_message(texts: Texts, services: Services, found: Preview, excerpt: str) -> Outbound:
+    channels = ", ".join(
+        f"{texts(f'channel_{name}')} {count}" for name, count in sorted(found.channels.items())
+    )
+    labels = [texts("thongbao_send_now"), texts("thongbao_send_later"), texts("button_cancel")]
+    lines, buttons = numbered(texts, labels)
+    starts = ""
+    if found.starts_at is not None:
+        local = found.starts_at.astimezone(services.settings.schedule.zone())
+        starts = texts("thongbao_starts_quiet", time=local.strftime("%H:%M %d/%m/%Y"))
+    return Outbound(
+        text=texts(
+            "thongbao_preview",
+            count=found.recipients,
+            channels=channels or "0",
+            duration=_duration(texts, found.seconds),
+            excerpt=excerpt,
+            starts=starts,
+            lines=lines,
+        ),
+        buttons=buttons,
+    )
+
+
+def _take_confirm(ctx: Context) -> list[Outbound]:
+    labels = [ctx.texts("thongbao_send_now"), ctx.texts("thongbao_send_later")]
+    index = pick_option(ctx.inbound.text, [*labels, ctx.texts("button_cancel")])
+    if index == 2:
+        ctx.conversation.reset()
+        return [ctx.say("thongbao_cancelled")]
+    if index == 1:
+        ctx.conversation.step = "when"
+        return [ctx.say("thongbao_ask_when", buttons=[ctx.cancel_row])]
+    if index == 0:
+        return _queue(ctx, None)
+    return [ctx.say("thongbao_bad_pick", count=3), *_show_preview(ctx)]
+
+
+def _take_when(ctx: Context) -> list[Outbound]:
+    zone = ctx.settings.schedule.zone()
+    moment = parse_moment(ctx.inbound.text, today=ctx.local(ctx.now).date(), zone=zone)
+    if moment is None:
+        return [ctx.say("thongbao_bad_when")]
+    if moment <= ctx.now:
+        return [ctx.say("thongbao_when_past")]
+    window = ctx.settings.schedule.quiet_window()
+    if is_quiet(moment, window, zone):
+        allowed = next_allowed(moment, window, zone).strftime("%H:%M %d/%m/%Y")
+        return [ctx.say("thongbao_when_quiet", time=allowed)]
+    return _queue(ctx, moment)
+
+
+def _queue(ctx: Context, at: datetime | None) -> list[Outbound]:
+    """Queue it after the transaction (one short transaction of its own) and say so."""
+    assert ctx.member is not None
+    data = ctx.conversation.data
+    audience, text, member = _audience(data), str(data["text"]), ctx.member.id
+    texts, inside = ctx.texts, ctx.unit
+    ctx.conversation.reset()
+
+    async def send(services: Services) -> list[Outbound]:
+        now = services.clock.now()
+        try:
+            queued = await queue(
+                services.db,
+                services.settings,
+                audience,
+                text,
+                at=at,
+                now=now,
+                created_by=member,
+                inside=inside,
+            )
+        except Refused as refused:
+            return [Outbound(text=texts("thongbao_refused", reason=_vietnamese(refused)))]
+        start = queued.preview.starts_at or at or now
+        local = start.astimezone(services.settings.schedule.zone())
+        return [
+            Outbound(
+                text=texts(
+                    "thongbao_queued",
+                    id=queued.id,
+                    count=queued.preview.recipients,
+                    time=local.strftime("%H:%M %d/%m/%Y"),
+                )
+            )
+        ]
+
+    ctx.later.append(send)
+    return []
