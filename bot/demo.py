@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import admin, invites
+from bot.broadcasts.progress import ProgressReporter
 from bot.channels.console import console_inbound, render_plain
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -287,6 +288,20 @@ async def _deadline_weeks(demo: Demo) -> None:
     )
     await demo.run_until(datetime.fromisoformat("2023-11-27T07:31:00+07:00"))
     await demo.run_until(datetime.fromisoformat("2023-11-27T08:01:00+07:00"))
+    demo.note("Quản trị phường nhắc riêng các khu phố chưa đăng ký, bằng một thông báo.")
+    for text in (
+        "thongbao",
+        "Kính nhắc: hạn đăng ký công trình, phần việc thi đua là 30/11. Đề nghị các khu phố"
+        " chưa đăng ký hoàn thành sớm.",
+        "chưa nộp",
+        "1",
+        "gửi ngay",
+    ):
+        await demo.say("chi-hoa", text)
+    await demo.deliver()
+    await ProgressReporter(
+        demo.router.db, demo.router.senders, demo.clock, demo.router.texts
+    ).report_once()
     demo.note(
         "Trợ lý tạm ngừng từ trưa 28/11 đến 22:00 ngày 29/11. Khi chạy lại, lời nhắc lẽ ra gửi"
         " lúc 8:00 sáng 29/11 được xếp hàng, nhưng giờ này là giờ yên lặng (21:00–7:00) nên"

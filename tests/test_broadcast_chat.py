@@ -214,12 +214,11 @@ async def test_progress_and_report_on_telegram_and_zalo(tmp_path: Path) -> None:
         edits = live.telegram.calls_of("editMessageText")
         assert edits and all(int(e["message_id"]) == shown.message_id for e in edits)
         assert live.telegram.sent_to(tg_admin)[-1].text == (
-            "Thông báo số 1 đã gửi xong: 8/8 người đã nhận; 0 lỗi; 0 không liên lạc được (đã chặn"
-            " bot hoặc không còn dùng)."
+            "Thông báo số 1 đã gửi xong: cả 8/8 người đã nhận."
         )
         # Zalo: short messages at the quarters it saw, then the report, said once.
         said = live.zalo.texts_to(zl_admin)[before:]
-        assert said[-1].startswith("Thông báo số 2 đã gửi xong: 8/8 người đã nhận")
+        assert said[-1] == "Thông báo số 2 đã gửi xong: cả 8/8 người đã nhận."
         assert all(s.startswith("Đang gửi thông báo số 2") for s in said[:-1]) and len(said) <= 4
         await reporter.report_once()
         assert live.zalo.texts_to(zl_admin)[before:] == said  # the report is not said twice
@@ -229,3 +228,19 @@ async def test_progress_and_report_on_telegram_and_zalo(tmp_path: Path) -> None:
             zalo = live.zalo.texts_to(bot.chat(f"zl{number}", "zalo"))
             for got in ([m.text or "" for m in telegram], zalo):
                 assert sum("Họp khẩn lúc 15 giờ." in text for text in got) == 2, got
+
+
+async def test_the_report_names_who_was_not_reached_and_is_said_once(bot: Bot) -> None:
+    await _people(bot)
+    for text in ("thongbao", "Họp khẩn 15 giờ.", "2", "1"):  # the four representatives
+        await bot.say("admin", text)
+    reporter = ProgressReporter(bot.db, bot.router.senders, bot.clock, bot.router.texts)
+    await _mark(bot, "sent", ["kp1", "kp2", "kp3"])
+    await _mark(bot, "unreachable", ["kp4"])
+    assert await reporter.report_once() == 1
+    said = bot.recorder.texts("admin")[-1]
+    assert said == (
+        "Thông báo số 1 đã gửi xong: 3/4 người đã nhận; 0 lỗi; 1 không liên lạc được (đã chặn"
+        " bot hoặc không còn dùng).\nGõ thongbao để xem ai chưa nhận, theo từng đơn vị."
+    )
+    assert await reporter.report_once() == 0 and bot.recorder.texts("admin")[-1] == said

@@ -128,6 +128,8 @@ class ProgressReporter:
         channel, chat = author
         sender = self.senders.get(channel)
         key = "thongbao_report_stopped" if found.state is State.CANCELLED else "thongbao_report"
+        if key == "thongbao_report" and not (found.failed or found.unreachable):
+            key = "thongbao_report_all"
         missed = found.failed + found.unreachable + found.cancelled
         text = self.texts(
             key,

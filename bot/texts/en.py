@@ -364,6 +364,7 @@ CATALOGUE: dict[str, str] = {
         "Announcement no. {id} is sent: {sent}/{total} people got it; {failed} failed; "
         "{unreachable} unreachable (blocked the bot or gone)."
     ),
+    "thongbao_report_all": "Announcement no. {id} is sent: all {sent}/{total} people got it.",
     "thongbao_report_stopped": (
         "Announcement no. {id} was stopped: {sent}/{total} people got it; {cancelled} not sent; "
         "{failed} failed; {unreachable} unreachable."

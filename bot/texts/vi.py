@@ -389,6 +389,7 @@ CATALOGUE: dict[str, str] = {
         "Thông báo số {id} đã gửi xong: {sent}/{total} người đã nhận; {failed} lỗi; "
         "{unreachable} không liên lạc được (đã chặn bot hoặc không còn dùng)."
     ),
+    "thongbao_report_all": "Thông báo số {id} đã gửi xong: cả {sent}/{total} người đã nhận.",
     "thongbao_report_stopped": (
         "Thông báo số {id} đã dừng: {sent}/{total} người đã nhận; {cancelled} chưa gửi; "
         "{failed} lỗi; {unreachable} không liên lạc được."
