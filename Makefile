@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/stall.py
 	$(BIN)/python benchmarks/export.py
+	$(BIN)/python benchmarks/broadcast.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache demo-out

@@ -26,14 +26,11 @@ import time
 from collections.abc import Awaitable
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.country import CAMPAIGN, build_country, settings_for
-from benchmarks.stall import NOW, enrol_people, fresh_copy, scenario
-from benchmarks.throughput import free_port, percentile, start_fake_server, wait_ready
+from benchmarks.stall import NOW, Background, enrol_people, quiet_and_busy
 from bot.config import Settings
 from bot.exports.files import write_export
 from storage.db import Database, open_database
@@ -97,7 +94,7 @@ def measure(mode: str, path: Path, out: Path) -> dict[str, float]:
     return figures
 
 
-def national_export(out: Path) -> object:
+def national_export(out: Path) -> Background:
     """The busy run's background: the national Excel export, as `xuat` would run it."""
 
     def work(db: Database, settings: Settings) -> list[Awaitable[object]]:
@@ -113,36 +110,11 @@ def national_export(out: Path) -> object:
 
 async def responsiveness(source: Path, folder: Path, people: int, rounds: int) -> None:
     """Part 2: the form's latencies alone and beside the national export."""
-    port = free_port()
-    server = start_fake_server(port)
-    base = f"http://127.0.0.1:{port}"
-    results: dict[str, list[tuple[list[float], float, float]]] = {"quiet": [], "busy": []}
-    try:
-        async with httpx.AsyncClient(base_url=base) as client:
-            await wait_ready(client)
-        for number in range(1, rounds + 1):
-            for name in ("quiet", "busy"):
-                path = fresh_copy(source, folder / f"{name}-{number}.sqlite3")
-                busy = (
-                    national_export(folder / f"{name}-{number}.xlsx") if name == "busy" else False
-                )
-                outcome = await scenario(path, base, people, busy)  # type: ignore[arg-type]
-                results[name].append(outcome)
-                lat, stall, took = outcome
-                print(
-                    f"  round {number} {name:5}: p50 {percentile(lat, 0.5) * 1000:6.1f} ms"
-                    f"   p99 {percentile(lat, 0.99) * 1000:6.1f} ms"
-                    f"   longest stall {stall * 1000:6.1f} ms   ({took:.1f} s)"
-                )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    quiet = min(results["quiet"], key=lambda o: percentile(o[0], 0.99))
-    busy = min(results["busy"], key=lambda o: percentile(o[0], 0.99))
-    q99, b99 = percentile(quiet[0], 0.99) * 1000, percentile(busy[0], 0.99) * 1000
-    print(f"  form p99: quiet {q99:.1f} ms, during the export {b99:.1f} ms"
-          f" ({b99 / q99:.2f}× quiet; target < 150 ms)")  # fmt: skip
-    print(f"  longest loop stall: quiet {quiet[1] * 1000:.1f} ms, busy {busy[1] * 1000:.1f} ms")
+
+    async def busy(path: Path, number: int) -> Background:
+        return national_export(folder / f"busy-{number}.xlsx")
+
+    await quiet_and_busy(source, folder, people, rounds, busy, "export")
 
 
 def main() -> None:

@@ -165,6 +165,47 @@ async def scenario(
             await channel.close()
 
 
+# Prepares one busy run on its copy of the database (round number given): its background.
+PrepareBusy = Callable[[Path, int], Awaitable[Background]]
+
+
+async def quiet_and_busy(
+    source: Path, folder: Path, people: int, rounds: int, busy: PrepareBusy, what: str
+) -> None:
+    """The form alone and beside `busy`, `rounds` times each, on fresh copies of `source`
+    against one fake Telegram server: print each run, the best p99s and their ratio."""
+    port = free_port()
+    server = start_fake_server(port)
+    base = f"http://127.0.0.1:{port}"
+    results: dict[str, list[tuple[list[float], float, float]]] = {"quiet": [], "busy": []}
+    try:
+        async with httpx.AsyncClient(base_url=base) as client:
+            await wait_ready(client)
+        for number in range(1, rounds + 1):
+            for name in ("quiet", "busy"):
+                path = fresh_copy(source, folder / f"{what}-{name}-{number}.sqlite3")
+                work: bool | Background = await busy(path, number) if name == "busy" else False
+                outcome = await scenario(path, base, people, work)
+                results[name].append(outcome)
+                lat, stall, took = outcome
+                print(
+                    f"  round {number} {name:5}: p50 {percentile(lat, 0.5) * 1000:6.1f} ms"
+                    f"   p99 {percentile(lat, 0.99) * 1000:6.1f} ms"
+                    f"   longest stall {stall * 1000:6.1f} ms   ({took:.1f} s)"
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    quiet = min(results["quiet"], key=lambda o: percentile(o[0], 0.99))
+    loaded = min(results["busy"], key=lambda o: percentile(o[0], 0.99))
+    q99, b99 = percentile(quiet[0], 0.99) * 1000, percentile(loaded[0], 0.99) * 1000
+    print(
+        f"  form p99: quiet {q99:.1f} ms, during the {what} {b99:.1f} ms"
+        f" ({b99 / q99:.2f}× quiet; target < 150 ms)"
+    )
+    print(f"  longest loop stall: quiet {quiet[1] * 1000:.1f} ms, busy {loaded[1] * 1000:.1f} ms")
+
+
 def fresh_copy(source: Path, target: Path) -> Path:
     """A copy of the built country, so each run starts with nothing reminded."""
     src = sqlite3.connect(source)

@@ -2,13 +2,21 @@
 
 Reminders, digests and broadcasts are written with `enqueue` in the same transaction as what
 caused them, so a message exists exactly when its cause does. `Outbox` runs one
-`ChannelSender` per channel; each takes due rows in batches (one indexed query per batch, no
-transaction held) and sends them:
+`ChannelSender` per channel; each keeps a window of due rows in memory, rebuilt from one
+indexed query per read (no transaction held, nothing claimed in the table), and sends them:
 
+* **in order** — reminders and digests before broadcasts (the table's order, kept by every
+  read: a reminder queued during a 10,000-person broadcast is the next one sent), in row order
+  per chat; a row cancelled meanwhile (a broadcast stopped) leaves the window at the next read;
 * **paced** — at most `[outbox].<channel>_per_second` messages overall (a long text that the
-  adapter splits counts once per part), at most one a second to one chat, in row order per chat;
+  adapter splits counts once per part) and one a second to one chat, kept as the platform
+  keeps them: a sliding window over when the platform may have seen each send, not a fixed
+  spacing, so a link's jitter never puts 31 sends in one second (`_Window`); the replies the
+  router sent count in it too (`Outbox.observe`), so a busy chat slows the broadcast, not the
+  other way round;
 * **429** — the whole channel waits: `retry_after` when the platform says (Telegram), else a
-  backoff doubling from 1 s to a minute (Zalo says nothing);
+  backoff doubling from 1 s to a minute (Zalo says nothing); the window leaves the platform a
+  little more room from then on (it was stricter than we knew);
 * **timeouts, 5xx** — the row is tried again after a capped exponential backoff (its attempts
   counted and `not_before` pushed, so a restart keeps the schedule), and after `max_attempts` it
   is `failed` with its last error; the channel pauses briefly too, so an outage is not hammered
@@ -17,10 +25,32 @@ transaction held) and sends them:
   = 0`): their other rows are ended without a try, until they write again (the router resets it);
 * **refused** (400) — `failed` at once: the same request would be refused again.
 
-Each delivery is recorded in its own short transaction right after the platform accepted it,
-so a crash resends at most the messages that were in flight (at-least-once per row) and skips
-none. Replies to people never come through here: the router sends them directly, and the
-Telegram adapter gives outbox sends a lane of their own, so a backlog never delays an answer.
+Replies to people never come through here: the router sends them directly, and the Telegram
+adapter gives outbox sends a lane of their own, so a backlog never delays an answer.
+
+Crash safety: the bound on duplicates
+-------------------------------------
+A SIGKILL (or a power cut after the last commit reached the disk) skips nobody and sends at
+most `Pace.in_flight` messages twice per channel (4 by default: 4 on Telegram plus 4 on Zalo
+when both run), whatever the size of the broadcast. Why:
+
+* a row leaves `pending` only by a committed transaction that says what became of it (sent,
+  failed, unreachable, cancelled); the window is memory only, so a new process reads every
+  pending row again — nothing is skipped;
+* each send is recorded as `sent` in its own short transaction right after the platform
+  accepted it, and the sending lane (one of `in_flight`) is held from the start of the request
+  until that commit. So at any moment the rows the platform may have taken without the table
+  saying so are those holding a lane: at most `in_flight`, and only those can go twice;
+* a committed transaction survives the process (SQLite WAL: it is in the log before COMMIT
+  returns); `synchronous = NORMAL` can lose the last commits only to an OS crash or power cut,
+  and those rows, sent but no longer recorded, would then go twice as well.
+
+Three things the bound does not cover, by nature of at-least-once: a send that timed out
+after the platform took it is tried again (a hiccup, not a crash); a row whose `sent` could not
+be written (disk full) is never resent by this process but would be after a restart; a row
+split into parts is resent whole. The person who gets a copy twice gets it within seconds of
+the first (a restart's second), and Telegram may answer the second with a per-chat 429, which
+only delays it. tests/test_broadcast_crash.py kills `thidua run` mid-broadcast and checks.
 
 Platform pacing is in real seconds (`time.monotonic`); which rows are due is decided by the
 project's clock, which may be simulated and run fast.
@@ -31,6 +61,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -53,6 +84,12 @@ log = logging.getLogger("thidua.outbox")
 
 ERROR_PAUSE = 1.0  # seconds the sender rests after an unexpected error before going on
 MIN_READ_GAP = 0.01  # seconds between two reads of a backlog, whatever happens
+CATCH_UP = 0.1  # seconds of spacing a sender held back by the window may make up, at most
+ROUND_TRIPS = 64  # recent round trips whose quickest sets the stamps (a link may slow down)
+LEARN_FROM = 8  # round trips known before the quickest is trusted (more than the lanes' first)
+WIDEN = 0.05  # seconds the window grows by after a 429 all the same (adapting to the platform)
+WIDEST = 1.0  # at most: half the pace of a one-second window
+CALM = 60.0  # seconds without a 429 after which a widened window halves its extra again
 
 # The key under the database's memo where a running Outbox leaves its wake-up call, so that
 # `enqueue` (which only has the transaction's repos) can rouse the sender of its channel.
@@ -102,6 +139,10 @@ class Pace:
     per_second: float
     per_chat: float = 1.0  # least seconds between two messages to one chat
     in_flight: int = 4  # enough to keep the pace over a slow link (Telegram ~100-250 ms a call)
+    # Seconds added to the platform's window, for what the stamps cannot see (a way back
+    # quicker than the quickest round trip's). benchmarks/broadcast.py --jitter 0.05: without
+    # it a 429 in the first seconds, with it none, for 1% of the pace.
+    margin: float = 0.005
 
 
 @dataclass(frozen=True)
@@ -127,6 +168,90 @@ def default_pace(channel: str, config: OutboxConfig) -> Pace:
     return Pace(10.0)
 
 
+class _Window:
+    """The platform's sliding window of sends, as well as this sender can know it.
+
+    Telegram allows 30 messages in any one second, Zalo its account's rate. Read as "one every
+    1/30 s", such a limit is broken by any jitter: a send held up on the way (a busy event loop
+    on either side, the network) arrives next to the one after it, and 31 land within a second
+    (benchmarks/broadcast.py, `--jitter`). So the sender keeps the platform's own rule — at most
+    `limit` sends in any `seconds` — over *stamps*. The platform counted a send somewhere
+    between our start and its answer; its stamp is the answer's moment minus the quickest
+    round trip seen (of the last ROUND_TRIPS, and of those when it ended: whichever is
+    quicker), a send in flight counting as in the window until it is answered. A steady link
+    thus costs nothing, a jittery one what it jitters; until a few round trips are known the
+    stamp is the answer itself (a first call's connection set-up is no round trip to learn
+    from). A send may start only when the `limit`-th latest stamp is more than `seconds` +
+    `margin` old. A 429 all the same (a platform stricter than configured, another program on
+    the token) widens the margin by WIDEN; a quiet minute halves the extra again.
+    """
+
+    def __init__(self, per_second: float, margin: float) -> None:
+        self.limit = max(1, math.floor(per_second))
+        self.seconds = self.limit / per_second  # one second, unless slower than 1 a second
+        self.base_margin = margin
+        self.margin = margin
+        # (started, answered, quickest round trip then) of each send still maybe in the window.
+        self._sends: deque[tuple[float, float, float]] = deque()
+        self._notes: deque[float] = deque()  # messages sent outside this sender (replies)
+        self._open = 0  # platform messages in flight, not yet answered
+        self._round_trips: deque[float] = deque(maxlen=ROUND_TRIPS)
+        self._widened_at = 0.0
+
+    def quickest(self) -> float:
+        """The quickest recent round trip; 0 (no credit) until LEARN_FROM of them are known."""
+        if len(self._round_trips) < LEARN_FROM:
+            return 0.0
+        return min(self._round_trips)
+
+    def wait(self, now: float, parts: int) -> float:
+        """Seconds until `parts` more messages may start: 0 now, inf when only a send in
+        flight ending can make room."""
+        if self.margin > self.base_margin and now - self._widened_at >= CALM:
+            self.margin = self.base_margin + (self.margin - self.base_margin) / 2
+            self._widened_at = now
+        span = self.seconds + self.margin
+        # A stamp is never later than its answer: older answers are out of the window for good.
+        while self._sends and self._sends[0][1] <= now - span:
+            self._sends.popleft()
+        while self._notes and self._notes[0] <= now - span:
+            self._notes.popleft()
+        quickest = self.quickest()
+        stamps = sorted(
+            [max(began, ended - min(then, quickest)) for began, ended, then in self._sends]
+            + list(self._notes)
+        )
+        stamps = [stamp for stamp in stamps if stamp > now - span]
+        over = len(stamps) + self._open + min(parts, self.limit) - self.limit
+        if over <= 0:
+            return 0.0
+        if over > len(stamps):
+            return math.inf
+        return stamps[over - 1] + span - now
+
+    def begin(self, parts: int) -> None:
+        """`parts` messages start."""
+        self._open += parts
+
+    def end(self, parts: int, started: float, now: float) -> float:
+        """They were answered (or failed): keep them for the window; return their stamp."""
+        self._open -= parts
+        self._round_trips.append(now - started)
+        quickest = self.quickest()
+        for _ in range(parts):
+            self._sends.append((started, now, quickest))
+        return max(started, now - quickest)
+
+    def note(self, now: float, count: int) -> None:
+        """`count` messages went on the same token outside this sender (replies): count them."""
+        self._notes.extend([now] * count)
+
+    def widen(self, now: float) -> None:
+        """The platform refused a send with 429: leave it more room from now on."""
+        self.margin = min(self.margin + WIDEN, self.base_margin + WIDEST)
+        self._widened_at = now
+
+
 @dataclass
 class _Item:
     """A claimed row in the sender's window, with its message parsed."""
@@ -135,6 +260,7 @@ class _Item:
     message: Outbound
     parts: int
     ready_at: float = 0.0  # monotonic: a retry is not tried before this
+    tried: bool = False  # this process tried it once already (it keeps its place in the window)
 
 
 class ChannelSender:
@@ -162,6 +288,7 @@ class ChannelSender:
         self._chat_ready: dict[str, float] = {}  # chat -> monotonic time of its next message
         self._busy_chats: set[str] = set()
         self._next_slot = 0.0  # monotonic time of the channel's next message
+        self._platform = _Window(pace.per_second, pace.margin)
         self._held_until = 0.0  # the whole channel waits until then (429, an outage)
         self._rate_limits = 0  # consecutive 429s without retry_after
         self._hiccups = 0  # consecutive timeouts / 5xx
@@ -192,10 +319,13 @@ class ChannelSender:
         """Rows were added: look at the table now rather than at the next poll."""
         self._woken.set()
 
-    def note_reply(self, chat_id: str) -> None:
-        """The router just answered this chat: keep the chat's one-a-second pace with it."""
-        ready = time.monotonic() + self.pace.per_chat
+    def note_reply(self, chat_id: str, messages: int = 1) -> None:
+        """The router just sent `messages` to this chat: keep the chat's one-a-second pace
+        with them, and count them in the platform's window (replies go first)."""
+        now = time.monotonic()
+        ready = now + self.pace.per_chat
         self._chat_ready[chat_id] = max(self._chat_ready.get(chat_id, 0.0), ready)
+        self._platform.note(now, messages)
 
     @property
     def task(self) -> asyncio.Task[None] | None:
@@ -229,7 +359,7 @@ class ChannelSender:
         item = self._pick(time.monotonic())
         if item is None:
             await self._nap(self._until_something())
-        elif await self._wait_turn():
+        elif await self._wait_turn(item):
             await self._launch(item)
 
     def _should_read(self) -> bool:
@@ -250,20 +380,28 @@ class ChannelSender:
         )
 
     async def _read(self) -> None:
-        """Take the next due rows into the window (rows already held here are left out)."""
+        """Rebuild the window from the table's due rows, in its order (reminders and digests
+        before broadcasts): a reminder queued behind a broadcast goes next, and rows cancelled
+        meanwhile leave the window without being sent. Rows tried here already keep their place
+        at the front, whatever the table says of them (a retry's `not_before` moved on)."""
         self._last_read = time.monotonic()
-        room = self.tuning.batch - len(self._window)
-        if room <= 0:
-            return
-        known = {item.row.id for item in self._window} | set(self._in_flight) | self._unrecorded
-        limit = room + len(known)
+        held = set(self._in_flight) | self._unrecorded
+        limit = self.tuning.batch + len(held)
         async with self.db.read() as repos:
             rows = await repos.outbox.due(self.channel, self.clock.now(), limit)
         self._backlog = len(rows) >= limit
+        tried = [item for item in self._window if item.tried]
+        kept = {item.row.id: item for item in self._window if not item.tried}
+        window = deque(tried)
+        taken = {item.row.id for item in tried} | held
         skipped: list[int] = []
         broken: list[int] = []
         for row in rows:
-            if row.id in known or len(self._window) >= self.tuning.batch:
+            if row.id in taken or len(window) >= self.tuning.batch:
+                continue
+            item = kept.get(row.id)
+            if item is not None:
+                window.append(item)
                 continue
             if not row.reachable:
                 skipped.append(row.id)
@@ -274,7 +412,8 @@ class ChannelSender:
                 broken.append(row.id)
                 continue
             parts = self.sender.parts(message) if isinstance(self.sender, Counted) else 1
-            self._window.append(_Item(row, message, max(parts, 1)))
+            window.append(_Item(row, message, max(parts, 1)))
+        self._window = window
         if skipped or broken:
             async with self.db.transaction() as repos:
                 await repos.outbox.skip_unreachable(skipped)
@@ -337,14 +476,19 @@ class ChannelSender:
             for waiter in waiters:
                 waiter.cancel()
 
-    async def _wait_turn(self) -> bool:
-        """Wait for the channel's next slot and a free sending lane; False when stopping."""
+    async def _wait_turn(self, item: _Item) -> bool:
+        """Wait for the channel's next slot, room in the platform's window and a free sending
+        lane; False when stopping."""
         while not self._stopping:
             now = time.monotonic()
             wait = max(self._next_slot, self._held_until) - now
+            wait = max(wait, self._platform.wait(now, item.parts))
             if wait <= 0:
                 break
-            await self._sleep(wait)
+            if wait == math.inf:
+                await self._until_changed(self.tuning.idle_poll)  # a send ending makes room
+            else:
+                await self._sleep(wait)
         if self._stopping:
             return False
         await self._slots.acquire()
@@ -352,6 +496,13 @@ class ChannelSender:
             self._slots.release()  # a 429 arrived while we waited: pick again afterwards
             return False
         return True
+
+    async def _until_changed(self, seconds: float) -> None:
+        """Sleep until a send ends (or a stop), at most `seconds`."""
+        self._changed.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._changed.wait()
 
     async def _sleep(self, seconds: float) -> None:
         """Sleep, cut short only by a stop."""
@@ -375,11 +526,18 @@ class ChannelSender:
         chat = item.row.chat_id
         self._busy_chats.add(chat)
         self._chat_ready[chat] = now + self.pace.per_chat * item.parts
-        self._next_slot = max(now, self._next_slot) + item.parts / self.pace.per_second
-        task = asyncio.create_task(self._deliver(item), name=f"outbox-send-{item.row.id}")
+        # Evenly spaced, but a send the window held back a little may be caught up on (else
+        # every such delay is lost for good and the pace sinks below the platform's); after a
+        # longer pause (idle, a 429) the spacing starts again from now, without a burst.
+        behind = now - self._next_slot
+        start = self._next_slot if 0 < behind <= CATCH_UP else max(now, self._next_slot)
+        self._next_slot = start + item.parts / self.pace.per_second
+        self._platform.begin(item.parts)
+        item.tried = True
+        task = asyncio.create_task(self._deliver(item, now), name=f"outbox-send-{item.row.id}")
         self._in_flight[item.row.id] = task
 
-    async def _deliver(self, item: _Item) -> None:
+    async def _deliver(self, item: _Item, started: float) -> None:
         row = item.row
         try:
             send = (
@@ -388,7 +546,10 @@ class ChannelSender:
                 else self.sender.send
             )
             try:
-                await send(row.chat_id, item.message)
+                try:
+                    await send(row.chat_id, item.message)
+                finally:
+                    self._answered(item, started)
             except ChannelError as exc:
                 await self._failed(item, exc)
             except Exception as exc:
@@ -406,6 +567,15 @@ class ChannelSender:
             self._busy_chats.discard(row.chat_id)
             self._slots.release()
             self._changed.set()
+
+    def _answered(self, item: _Item, started: float) -> None:
+        """The platform answered (or the send failed): stamp it in the window, and keep the
+        chat's next message a full `per_chat` after the moment the platform may have seen
+        this one, not after we started it (the link's jitter would eat into the pause)."""
+        stamp = self._platform.end(item.parts, started, time.monotonic())
+        chat = item.row.chat_id
+        ready = stamp + self.pace.per_chat
+        self._chat_ready[chat] = max(self._chat_ready.get(chat, 0.0), ready)
 
     async def _sent(self, item: _Item) -> None:
         self.sent += 1
@@ -425,6 +595,7 @@ class ChannelSender:
         error = f"{type(exc).__name__}: {exc}"[:500]
         now = time.monotonic()
         if isinstance(exc, RateLimited):
+            self._platform.widen(now)
             if exc.retry_after is not None:
                 wait = exc.retry_after
             else:
@@ -542,12 +713,16 @@ class Outbox:
             if channel is None or name == channel:
                 sender.wake()
 
-    def note_reply(self, channel: str, chat_id: str) -> None:
-        """A reply just went to this chat: keep its one-a-second pace with the outbox's."""
+    def note_reply(self, channel: str, chat_id: str, messages: int = 1) -> None:
+        """Replies just went to this chat: keep its one-a-second pace with the outbox's, and
+        count them against the channel's rate."""
         sender = self.senders.get(channel)
         if sender is not None:
-            sender.note_reply(chat_id)
+            sender.note_reply(chat_id, messages)
 
-    def observe(self, inbound: Inbound, _: Any) -> None:
+    def observe(self, inbound: Inbound, handled: Any) -> None:
         """`note_reply` as a router observer (called after each inbound's replies went)."""
-        self.note_reply(inbound.channel, inbound.chat_id)
+        replies = getattr(handled, "replies", None)
+        count = len(replies) if isinstance(replies, list | tuple) else 1
+        if count:
+            self.note_reply(inbound.channel, inbound.chat_id, count)

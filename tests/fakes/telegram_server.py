@@ -9,7 +9,9 @@ import argparse
 import asyncio
 import html
 import json
+import math
 import mimetypes
+import random
 import re
 import time
 import zlib
@@ -145,6 +147,44 @@ class SentMessage:
             "file_ref": self.file_ref,
             "at": self.at,
         }
+
+
+class SendWindow:
+    """At most `limit` sends in any `seconds`-long stretch: a platform's overall flood limit.
+
+    A sliding window, the strictest reading of "30 messages a second": the sends accepted in
+    the last second are kept, and one more is refused while `limit` of them are.
+    """
+
+    def __init__(self, limit: int, seconds: float = 1.0) -> None:
+        """A window of `limit` sends per `seconds`."""
+        if limit < 1:
+            raise ValueError("a send window needs a limit of at least 1")
+        self.limit = limit
+        self.seconds = seconds
+        self._times: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        """0 when a send at `now` fits, else how many seconds until one would."""
+        while self._times and self._times[0] <= now - self.seconds:
+            self._times.popleft()
+        if len(self._times) < self.limit:
+            return 0.0
+        return self._times[0] + self.seconds - now
+
+    def take(self, now: float) -> None:
+        """Count a send accepted at `now`."""
+        self._times.append(now)
+
+
+def retry_after(wait: float) -> int:
+    """Telegram's retry_after for a wait: whole seconds, at least one."""
+    return max(1, math.ceil(wait))
+
+
+def _limited_method(name: str) -> bool:
+    """Whether a method sends a message, and so counts against the flood limits."""
+    return name.startswith("send") and name != "sendChatAction"
 
 
 class _Signal:
@@ -311,6 +351,8 @@ class FakeTelegram:
                 Route("/_fake/stats", self._http_stats, methods=["GET"]),
                 Route("/_fake/latencies", self._http_latencies, methods=["GET"]),
                 Route("/_fake/limit", self._http_limit, methods=["POST"]),
+                Route("/_fake/flood", self._http_flood, methods=["POST"]),
+                Route("/_fake/tally", self._http_tally, methods=["GET"]),
             ]
         )
 
@@ -333,6 +375,13 @@ class FakeTelegram:
         # chat_id -> (least seconds between sends, retry_after); last send time per chat.
         self._chat_limits: dict[str, tuple[float, int]] = {}
         self._last_send: dict[str, float] = {}
+        # Flood control (off until `flood_control`): the overall window, the per-chat interval.
+        self._flood: SendWindow | None = None
+        self._flood_per_chat = 1.0
+        self.too_many = 0  # 429s answered by the limits (not those of fail_next)
+        self.too_many_at: list[float] = []  # when each was answered (monotonic, as `sent.at`)
+        # Up to this many seconds, at random, before a send reaches the limits: a link's jitter.
+        self.jitter = 0.0
         self._commands: dict[str, list[Params]] = {}
         self.webhook_url = ""
         # Seconds every send* call takes before it is answered, as over a real link to Telegram.
@@ -433,6 +482,14 @@ class FakeTelegram:
     ) -> None:
         """Answer 429 to sends to this chat faster than `per_second`, as Telegram does per chat."""
         self._chat_limits[str(chat_id)] = (1.0 / per_second, retry_after)
+
+    def flood_control(self, per_second: int | None = 30, *, per_chat: float = 1.0) -> None:
+        """Telegram's bot limits on every send: at most `per_second` in any one second overall
+        and one per `per_chat` seconds to each chat, answered with real 429s (retry_after in
+        whole seconds) and counted in `too_many`. None turns it off; refused sends do not count.
+        """
+        self._flood = None if per_second is None else SendWindow(per_second)
+        self._flood_per_chat = per_chat
 
     def add_file(
         self, content: bytes, file_name: str = "file.bin", folder: str = "documents"
@@ -673,8 +730,10 @@ class FakeTelegram:
             chat_id = params.get("chat_id")
             if chat_id is not None and chat_id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
-            if chat_id is not None and name.startswith("send"):
-                self._check_chat_pace(str(chat_id))
+            if chat_id is not None and _limited_method(name):
+                if self.jitter:
+                    await asyncio.sleep(random.uniform(0, self.jitter))
+                self._check_pace(str(chat_id))
             if self.send_delay and name.startswith("send"):
                 await asyncio.sleep(self.send_delay)
             result = await handler(params)
@@ -684,19 +743,30 @@ class FakeTelegram:
             return Response(result, media_type="application/json")
         return JSONResponse({"ok": True, "result": result})
 
-    def _check_chat_pace(self, chat_id: str) -> None:
-        limit = self._chat_limits.get(chat_id)
-        if limit is None:
-            return
-        interval, retry_after = limit
+    def _check_pace(self, chat_id: str) -> None:
+        """Refuse a send over the chat's limit or the overall one with 429; else count it."""
         now = time.monotonic()
-        if now - self._last_send.get(chat_id, -interval) < interval:
-            raise ApiError(
-                429,
-                f"Too Many Requests: retry after {retry_after}",
-                {"retry_after": retry_after},
-            )
-        self._last_send[chat_id] = now
+        chat_limit = self._chat_limits.get(chat_id)
+        if chat_limit is None and self._flood is not None:
+            chat_limit = (self._flood_per_chat, 0)
+        wait = 0
+        if chat_limit is not None:
+            interval, fixed = chat_limit
+            since = now - self._last_send.get(chat_id, -math.inf)
+            if since < interval:
+                wait = fixed or retry_after(interval - since)
+        if not wait and self._flood is not None:
+            overall = self._flood.wait(now)
+            if overall > 0:
+                wait = retry_after(overall)
+        if wait:
+            self.too_many += 1
+            self.too_many_at.append(now)
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        if chat_limit is not None:
+            self._last_send[chat_id] = now
+        if self._flood is not None:
+            self._flood.take(now)
 
     async def _read_params(self, request: Request) -> Params:
         params: Params = {k: _decode_value(k, v) for k, v in request.query_params.items()}
@@ -1221,6 +1291,22 @@ class FakeTelegram:
 
         return await self._side_door(request, act)
 
+    async def _http_flood(self, request: Request) -> Response:
+        """Flood control on ({"per_second": 30, "per_chat": 1}) or off ({"per_second": null});
+        "jitter" and "send_delay" (seconds) shape the link."""
+
+        def act(body: Params) -> Params:
+            per_second = body.get("per_second", 30)
+            self.flood_control(
+                None if per_second is None else int(per_second),
+                per_chat=float(body.get("per_chat", 1.0)),
+            )
+            self.jitter = float(body.get("jitter", self.jitter))
+            self.send_delay = float(body.get("send_delay", self.send_delay))
+            return {"per_second": per_second, "too_many": self.too_many}
+
+        return await self._side_door(request, act)
+
     async def _http_stats(self, request: Request) -> Response:
         return JSONResponse(
             {
@@ -1229,6 +1315,17 @@ class FakeTelegram:
                 "sent_count": len(self.sent),
                 "calls_count": len(self.calls),
                 "answered": len(self._latencies(request)),
+                "too_many": self.too_many,
+            }
+        )
+
+    async def _http_tally(self, request: Request) -> Response:
+        """For benchmarks: messages per chat, when each was sent, when each 429 was answered."""
+        return JSONResponse(
+            {
+                "per_chat": {chat: len(sent) for chat, sent in self._sent_by_chat.items()},
+                "sent_at": [m.at for m in self.sent],
+                "too_many_at": self.too_many_at,
             }
         )
 

@@ -143,6 +143,50 @@ async def test_injected_failures(bot: Bot, served: Served) -> None:
     assert len(fake.calls_of("sendMessage")) == 5
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_flood_control_answers_real_429s(bot: Bot, served: Served) -> None:
+    """Over N a second overall or one a second to a chat: 429 with retry_after, counted."""
+    fake = served.fake
+    fake.flood_control(3, per_chat=1.0)
+    await bot.send_message(1, "a")
+    with pytest.raises(RetryAfter, match="Retry in 1"):
+        await bot.send_message(1, "again")  # the same chat within the second
+    await bot.send_message(2, "b")
+    await bot.send_message(3, "c")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(4, "d")  # a fourth within the second, to anyone
+    await bot.send_chat_action(4, "typing")  # not a message: never limited
+    assert fake.too_many == 2 and len(fake.too_many_at) == 2
+    assert [m.text for m in fake.sent] == ["a", "b", "c"]  # refused sends are not counted
+    await asyncio.sleep(1.05)
+    await bot.send_message(4, "d")
+    await bot.send_message(1, "again")
+    fake.flood_control(None)
+    for n in range(10):
+        await bot.send_message(5, f"{n}")
+    assert len(fake.sent) == 15 and fake.too_many == 2
+    async with httpx.AsyncClient(base_url=served.url) as http:
+        raw = await http.post(f"/bot{fake.token}/sendMessage", json={"chat_id": 5, "text": "x"})
+        assert raw.json()["ok"]
+        answer = await http.post("/_fake/flood", json={"per_second": 1, "per_chat": 1})
+        assert answer.json() == {"per_second": 1, "too_many": 2}
+        await http.post(f"/bot{fake.token}/sendMessage", json={"chat_id": 6, "text": "x"})
+        raw = await http.post(f"/bot{fake.token}/sendMessage", json={"chat_id": 7, "text": "x"})
+        assert raw.status_code == 429 and raw.json() == {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 1",
+            "parameters": {"retry_after": 1},
+        }
+        tally = (await http.get("/_fake/tally")).json()
+        assert tally["per_chat"]["5"] == 11 and "7" not in tally["per_chat"]
+        assert len(tally["sent_at"]) == 17 and len(tally["too_many_at"]) == 3
+        assert (await http.get("/_fake/stats")).json()["too_many"] == 3
+        await http.post("/_fake/flood", json={"per_second": None})
+        raw = await http.post(f"/bot{fake.token}/sendMessage", json={"chat_id": 7, "text": "x"})
+        assert raw.json()["ok"]
+
+
 async def test_get_updates_long_polls_and_confirms(bot: Bot, served: Served) -> None:
     """getUpdates waits for an injection, returns it at once, and confirms below offset."""
     fake = served.fake
@@ -306,6 +350,7 @@ async def test_http_side_door(served: Served) -> None:
             "sent_count": 2,
             "calls_count": 5,
             "answered": 1,  # one injected update has had a reply (for latency figures)
+            "too_many": 0,  # flood control is off unless asked for
         }
         await http.post("/_fake/callback", json={"user_id": USER, "data": "x"})
         await http.post("/_fake/reset")

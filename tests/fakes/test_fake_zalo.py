@@ -175,6 +175,40 @@ async def test_fail_next(fake: FakeZalo, http: httpx.AsyncClient) -> None:
     assert _code(await _call(http, "getMe")) is None
 
 
+async def test_rate_limit_answers_zalo_429s(fake: FakeZalo, http: httpx.AsyncClient) -> None:
+    fake.rate_limit(2)
+    body = {"chat_id": "u", "text": "x"}
+    answers = [await _call(http, "sendMessage", body) for _ in range(3)]
+    assert [_code(answer) for answer in answers] == [None, None, 429]
+    assert answers[2] == {"ok": False, "error_code": 429, "description": "Quota exceeded"}
+    typing = {"chat_id": "u", "action": "typing"}
+    assert _code(await _call(http, "sendChatAction", typing)) is None  # not a message
+    assert fake.too_many == 1 and len(fake.sent) == 2
+    await asyncio.sleep(1.05)
+    assert _code(await _call(http, "sendMessage", body)) is None
+    assert (await http.post("/_fake/flood", json={"per_second": None})).json()["ok"]
+    assert [_code(await _call(http, "sendMessage", body)) for _ in range(5)] == [None] * 5
+    tally = (await http.get("/_fake/tally")).json()
+    assert tally["per_chat"] == {"u": 8} and len(tally["sent_at"]) == 8
+    assert len(tally["too_many_at"]) == 1
+    assert (await http.get("/_fake/stats")).json()["too_many"] == 1
+    bad = await http.post("/_fake/flood", json={"per_second": "ten"})
+    assert bad.status_code == 400
+    await http.post("/_fake/flood", json={"per_second": 1})
+    fake.clear()  # the rate stays, what was counted goes
+    assert fake.too_many == 0
+    assert _code(await _call(http, "sendMessage", body)) is None
+    assert _code(await _call(http, "sendMessage", body)) == 429
+
+
+async def test_the_configured_rate_from_the_constructor() -> None:
+    zalo = FakeZalo(per_second=1)
+    async with zalo.serving(), httpx.AsyncClient(base_url=zalo.base_url) as http:
+        body = {"chat_id": "u", "text": "x"}
+        codes = [_code(await _call(http, "sendMessage", body)) for _ in range(2)]
+    assert codes == [None, 429]
+
+
 async def test_wait_for_sent_reports_what_was_sent(fake: FakeZalo, http: httpx.AsyncClient) -> None:
     await _call(http, "sendMessage", {"chat_id": "u1", "text": "chỉ một tin"})
     with pytest.raises(AssertionError, match="chỉ một tin"):
@@ -245,6 +279,29 @@ async def test_runs_as_a_subprocess() -> None:
                     await asyncio.sleep(0.025)
             answer = await _call(http, "getUpdates", {"timeout": 1})
             assert answer["result"]["message"]["text"] == "chào"
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 5)
+
+
+async def test_runs_as_a_subprocess_with_a_rate() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fakes.zalo_server", "--port", str(port), "--per-second", "1"
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            for _ in range(200):
+                try:
+                    await http.get("/_fake/stats")
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.025)
+            body = {"chat_id": "u", "text": "x"}
+            codes = [_code(await _call(http, "sendMessage", body)) for _ in range(2)]
+            assert codes == [None, 429]
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), 5)

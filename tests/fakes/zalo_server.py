@@ -35,6 +35,7 @@ from starlette.routing import Route
 
 from bot.channels.splitting import utf16_len
 from tests.fakes.runner import run_forever, serve
+from tests.fakes.telegram_server import SendWindow
 
 DEFAULT_TOKEN = "1234567890:fake-zalo-token-abcdefABCDEF"
 DEFAULT_NAME = "Nguyen Van A"
@@ -167,8 +168,17 @@ Handler = Callable[[Request, JsonDict], Awaitable[Response]]
 class FakeZalo:
     """An in-process Zalo Bot API: a Starlette `app` plus a Python side door for tests."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, *, bot_name: str = "thidua_test_bot") -> None:
-        """A fake for `token`; serve `app` (or use `serving()`) and point the client at `api_base`."""
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        bot_name: str = "thidua_test_bot",
+        per_second: int | None = None,
+    ) -> None:
+        """A fake for `token`; serve `app` (or use `serving()`) and point the client at `api_base`.
+
+        `per_second`: the account's send rate, enforced as `rate_limit` does (None: unlimited).
+        """
         self.token = token
         self.bot_name = bot_name
         self.base_url = ""  # set by serving() or main(); used to build file URLs
@@ -183,6 +193,10 @@ class FakeZalo:
         self.webhook_updated_at = 0
         self._failures: dict[str, deque[tuple[int, int]]] = {}
         self._blocked: set[str] = set()
+        self._window: SendWindow | None = None
+        self.too_many = 0  # sends refused with 429 by the rate limit (not those of fail_next)
+        self.too_many_at: list[float] = []  # when each was answered (epoch seconds, as `date`)
+        self.rate_limit(per_second)
         self._methods: dict[str, Handler] = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
@@ -205,6 +219,8 @@ class FakeZalo:
                 Route("/_fake/fail", self._door_fail, methods=["POST"]),
                 Route("/_fake/reset", self._door_reset, methods=["POST"]),
                 Route("/_fake/stats", self._door_stats, methods=["GET"]),
+                Route("/_fake/flood", self._door_flood, methods=["POST"]),
+                Route("/_fake/tally", self._door_tally, methods=["GET"]),
             ]
         )
 
@@ -291,6 +307,11 @@ class FakeZalo:
         """Answer the next `times` calls of `method` ("*" = any) with this error."""
         self._failures.setdefault(method, deque()).extend([(error_code, http_status)] * times)
 
+    def rate_limit(self, per_second: int | None) -> None:
+        """At most `per_second` sends in any one second overall, else Zalo's quota error (429,
+        no retry_after, HTTP 200), counted in `too_many`; None lifts the limit."""
+        self._window = None if per_second is None else SendWindow(per_second)
+
     def block(self, chat_id: str) -> None:
         """Act as if this person blocked the bot: sends to the chat answer error 403."""
         self._blocked.add(chat_id)
@@ -315,6 +336,10 @@ class FakeZalo:
         self._blocked.clear()
         self.webhook_url = self.webhook_secret = ""
         self.webhook_updated_at = 0
+        self.too_many = 0
+        self.too_many_at.clear()
+        if self._window is not None:  # the account's rate stays; its past sends are forgotten
+            self.rate_limit(self._window.limit)
 
     async def post_webhook(
         self,
@@ -370,6 +395,13 @@ class FakeZalo:
             return _error(400, problem)
         if method.startswith("send") and _chat_id(body) in self._blocked:
             return _error(403, "Forbidden: the user has blocked the bot")
+        if self._window is not None and method.startswith("send") and method != "sendChatAction":
+            now = time.monotonic()
+            if self._window.wait(now) > 0:
+                self.too_many += 1
+                self.too_many_at.append(time.time())
+                return _error(429)
+            self._window.take(now)
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found")
@@ -557,6 +589,28 @@ class FakeZalo:
         self.clear()
         return JSONResponse({"ok": True})
 
+    async def _door_flood(self, request: Request) -> Response:
+        """The rate limit on ({"per_second": 10}) or off ({"per_second": null})."""
+        body = await self._door_json(request)
+        per_second = body.get("per_second")
+        if per_second is not None and not (isinstance(per_second, int) and per_second > 0):
+            return JSONResponse({"ok": False, "description": "per_second: a positive int"}, 400)
+        self.rate_limit(per_second)
+        return JSONResponse({"ok": True, "too_many": self.too_many})
+
+    async def _door_tally(self, request: Request) -> Response:
+        """For benchmarks: messages per chat, when each was sent, when each 429 was answered."""
+        counts: dict[str, int] = {}
+        for item in self.sent:
+            counts[item.chat_id] = counts.get(item.chat_id, 0) + 1
+        return JSONResponse(
+            {
+                "per_chat": counts,
+                "sent_at": [item.date / 1000 for item in self.sent],
+                "too_many_at": self.too_many_at,
+            }
+        )
+
     async def _door_stats(self, request: Request) -> Response:
         by_method: dict[str, int] = {}
         for method, _ in self.calls:
@@ -568,6 +622,7 @@ class FakeZalo:
                 "calls": len(self.calls),
                 "calls_by_method": by_method,
                 "webhook_url": self.webhook_url,
+                "too_many": self.too_many,
             }
         )
 
@@ -578,8 +633,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--per-second", type=int, default=None, help="the send rate limit")
     args = parser.parse_args(argv)
-    fake = FakeZalo(args.token)
+    fake = FakeZalo(args.token, per_second=args.per_second)
     fake.base_url = f"http://{args.host}:{args.port}"
     run_forever(fake.app, args.port, args.host)
 
