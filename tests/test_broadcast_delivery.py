@@ -197,3 +197,28 @@ async def test_a_cancelled_broadcast_stops_within_a_read(tmp_path: Path) -> None
         assert final["sent"] == len(fake.sent) and final["pending"] == 0
         assert final["cancelled"] + final["sent"] == 600  # what went is recorded as sent
         print(f"\ncancelled {cancelled} rows; {after} went out after the cancel")
+
+
+async def test_a_long_announcement_goes_in_parts_once_each_within_the_chat_limit(
+    tmp_path: Path,
+) -> None:
+    async with rig(tmp_path) as r:
+        fake = r.stage.telegram
+        fake.flood_control(RATE, per_chat=1.0)
+        chats = [str(830_000 + n) for n in range(3)]
+        long_text = "Kính gửi các khu phố. " + "Nội dung chi tiết của hội nghị. " * 200
+        ids = await queue(
+            r.db, r.clock, "telegram", [(chat, None, long_text) for chat in chats],
+            kind=OutboxKind.BROADCAST, ref="9",
+        )  # fmt: skip
+        sender = outbox(r, "telegram")
+        sender.start()
+        try:
+            await until(all_done(r.db, ids), 30, "the long broadcast sent")
+        finally:
+            await sender.stop()
+        # Two parts each, once each: no part refused, none sent twice.
+        assert Counter(m.chat_id for m in fake.sent) == dict.fromkeys(chats, 2)
+        assert fake.too_many == 0
+        for chat in chats:
+            assert "".join(m.text or "" for m in fake.sent_to(chat)).startswith("Kính gửi")

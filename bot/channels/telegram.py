@@ -44,6 +44,10 @@ SEND_CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_SENDS", "3"))
 # Outbox messages in flight at once, on slots of their own: a backlog of reminders or a
 # broadcast never takes a slot a reply is waiting for.
 BACKGROUND_CONCURRENCY = 4
+# Seconds between the parts of a long outbox message to one chat: Telegram allows about one
+# message a second per chat, and a part refused with 429 would make the row go again whole,
+# its first part twice. Replies keep their parts back to back (a person is waiting).
+PART_GAP = 1.05
 log = logging.getLogger("thidua.telegram")
 
 
@@ -300,7 +304,7 @@ class TelegramChannel:
         """Send one outbox message as `send` does, on the outbox's own slots."""
         try:
             async with self._background:
-                await self._send(chat_id, message)
+                await self._send(chat_id, message, part_gap=PART_GAP)
         except tg_error.TelegramError as exc:
             raise map_error(exc) from None
 
@@ -329,7 +333,8 @@ class TelegramChannel:
             return 1
         return max(len(split_text(message.text, MESSAGE_LIMIT)), 1)
 
-    async def _send(self, chat_id: str, message: Outbound) -> None:
+    async def _send(self, chat_id: str, message: Outbound, *, part_gap: float = 0.0) -> None:
+        """Send one message; `part_gap` seconds between the parts of a long text to the chat."""
         bot = self.app.bot
         if message.document_path:
             path = Path(message.document_path)
@@ -346,4 +351,6 @@ class TelegramChannel:
         parts = split_text(message.text, MESSAGE_LIMIT)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
+            if index and part_gap:
+                await asyncio.sleep(part_gap)
             await bot.send_message(chat_id, part, reply_markup=keyboard(message) if last else None)
