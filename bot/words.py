@@ -18,9 +18,13 @@ _IGNORED = frozenset({"Mn", "Me", "Cf"})
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese diacritics (đ → d) and invisible characters, and collapse
     whitespace."""
+    return " ".join(unmarked(text).lower().split())
+
+
+def unmarked(text: str) -> str:
+    """The text without Vietnamese diacritics (đ → d) and invisible characters, case kept."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) not in _IGNORED)
-    return " ".join(bare.lower().split())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) not in _IGNORED)
 
 
 class Command(StrEnum):

@@ -18,23 +18,22 @@ from typing import Any
 
 from bot.admin import Refused
 from bot.broadcasts.audience import Audience, parse_missing
-from bot.broadcasts.service import Preview, cancel, not_reached, preview, queue
+from bot.broadcasts.model import BroadcastRefused, State
+from bot.broadcasts.service import Preview, cancel, not_reached, preview, queue, status_in
+from bot.broadcasts.timing import start_time
 from bot.choices import pick_option
 from bot.context import Context, Services, numbered
 from bot.messages import Outbound
 from bot.parsers.moments import parse_moment
-from bot.quiet_hours import is_quiet, next_allowed
 from bot.texts import Texts
 from bot.words import Command, Parsed
 from handlers.subtree import find_units, forms_below, visible_campaigns
 from storage.broadcast_reads import NotReached
-from storage.models import OutboxKind, OutboxState, Role, Unit
+from storage.models import Role, Unit
 
 FLOW = "thongbao"
 LIST_LIMIT = 8  # more units than this: ask for a code or a name
 MISSED_UNITS = 12  # units listed in one message of who was not reached (Zalo: 2,000 characters)
-_ENDED = (OutboxState.SENT, OutboxState.FAILED, OutboxState.UNREACHABLE)
-_MISSED = (OutboxState.FAILED, OutboxState.UNREACHABLE, OutboxState.CANCELLED)
 MAX_TEXT = 4000  # Zalo splits at 2,000; an announcement longer than two screens is a document
 
 
@@ -78,16 +77,15 @@ async def start(ctx: Context) -> list[Outbound]:
     actions: list[list[Any]] = []
     labels: list[str] = []
     for sent in await ctx.repos.broadcasts.recent_of(ctx.member.id):
-        counts = await ctx.repos.outbox.counts(OutboxKind.BROADCAST, str(sent.id))
-        pending = counts.get(OutboxState.PENDING, 0)
-        done = sum(counts.get(state, 0) for state in _ENDED)
-        missed = sum(counts.get(state, 0) for state in _MISSED)
-        if pending and sent.cancelled_at is None:
+        found = await status_in(ctx.repos, sent, ctx.now)
+        if found.state in (State.SENDING, State.SCHEDULED):
             actions.append(["stop", sent.id])
-            labels.append(ctx.texts("thongbao_stop", id=sent.id, done=done, total=sent.recipients))
-        elif missed:
+            labels.append(
+                ctx.texts("thongbao_stop", id=sent.id, done=found.ended, total=found.recipients)
+            )
+        elif found.missed:
             actions.append(["missed", sent.id])
-            labels.append(ctx.texts("thongbao_missed_of", id=sent.id, count=missed))
+            labels.append(ctx.texts("thongbao_missed_of", id=sent.id, count=found.missed))
     if not actions:
         return _ask_text(ctx)
     labels = [ctx.texts("thongbao_new"), *labels]
@@ -392,10 +390,11 @@ def _take_when(ctx: Context) -> list[Outbound]:
         return [ctx.say("thongbao_bad_when")]
     if moment <= ctx.now:
         return [ctx.say("thongbao_when_past")]
-    window = ctx.settings.schedule.quiet_window()
-    if is_quiet(moment, window, zone):
-        allowed = next_allowed(moment, window, zone).strftime("%H:%M %d/%m/%Y")
-        return [ctx.say("thongbao_when_quiet", time=allowed)]
+    try:  # the queueing's own rule, asked now so that the person can type another time
+        start_time(moment, ctx.now, ctx.settings.schedule.quiet_window(), zone)
+    except BroadcastRefused as refused:  # inside the quiet hours: it names the earliest time
+        earliest = (refused.when or moment).astimezone(zone)
+        return [ctx.say("thongbao_when_quiet", time=earliest.strftime("%H:%M %d/%m/%Y"))]
     return _queue(ctx, moment)
 
 

@@ -33,6 +33,18 @@ def outbox(r: Rig, channel: str, per_second: float = RATE) -> Outbox:
     )
 
 
+async def send_all(r: Rig, channel: str, ids: list[int], within: float, what: str) -> float:
+    """Run the channel's sender until every row of `ids` has ended; return how long it took."""
+    sender = outbox(r, channel)
+    started = time.monotonic()
+    sender.start()
+    try:
+        await until(all_done(r.db, ids), within, what)
+    finally:
+        await sender.stop()
+    return time.monotonic() - started
+
+
 async def broadcast(
     r: Rig, channel: str, chats: list[str], members: list[int | None] | None = None, ref: str = "1"
 ) -> list[int]:
@@ -77,14 +89,7 @@ async def test_a_broadcast_to_1000_on_telegram_keeps_to_the_flood_limits(tmp_pat
         fake.jitter = 0.01  # a real link: sends do not arrive as evenly as they left
         chats = [str(800_000 + n) for n in range(PEOPLE)]
         ids = await broadcast(r, "telegram", chats)
-        sender = outbox(r, "telegram")
-        started = time.monotonic()
-        sender.start()
-        try:
-            await until(all_done(r.db, ids), 60, "the broadcast sent")
-        finally:
-            await sender.stop()
-        took = time.monotonic() - started
+        took = await send_all(r, "telegram", ids, 60, "the broadcast sent")
         copies = Counter(m.chat_id for m in fake.sent)
         assert set(copies) == set(chats) and set(copies.values()) == {1}
         async with r.db.read() as repos:
@@ -108,12 +113,7 @@ async def test_blocked_people_end_unreachable_and_the_rest_are_delivered(tmp_pat
         for chat in blocked:
             fake.block(chat)
         ids = await broadcast(r, "telegram", chats, list(members))
-        sender = outbox(r, "telegram")
-        sender.start()
-        try:
-            await until(all_done(r.db, ids), 30, "the broadcast done")
-        finally:
-            await sender.stop()
+        await send_all(r, "telegram", ids, 30, "the broadcast done")
         by_chat = dict(zip(chats, await states(r.db, ids), strict=True))
         assert {by_chat[chat] for chat in blocked} == {"unreachable"}
         assert {state for chat, state in by_chat.items() if chat not in blocked} == {"sent"}
@@ -135,14 +135,7 @@ async def test_a_broadcast_to_1000_on_zalo_keeps_to_its_rate(tmp_path: Path) -> 
         fake.rate_limit(RATE)
         chats = [id_for(f"broadcast-{n}") for n in range(PEOPLE)]
         ids = await broadcast(r, "zalo", chats)
-        sender = outbox(r, "zalo")
-        started = time.monotonic()
-        sender.start()
-        try:
-            await until(all_done(r.db, ids), 60, "the broadcast sent")
-        finally:
-            await sender.stop()
-        took = time.monotonic() - started
+        took = await send_all(r, "zalo", ids, 60, "the broadcast sent")
         copies = Counter(item.chat_id for item in fake.sent)
         assert set(copies) == set(chats) and set(copies.values()) == {1}
         late = late_refusals(fake.too_many_at, [item.date / 1000 for item in fake.sent])
@@ -211,12 +204,7 @@ async def test_a_long_announcement_goes_in_parts_once_each_within_the_chat_limit
             r.db, r.clock, "telegram", [(chat, None, long_text) for chat in chats],
             kind=OutboxKind.BROADCAST, ref="9",
         )  # fmt: skip
-        sender = outbox(r, "telegram")
-        sender.start()
-        try:
-            await until(all_done(r.db, ids), 30, "the long broadcast sent")
-        finally:
-            await sender.stop()
+        await send_all(r, "telegram", ids, 30, "the long broadcast sent")
         # Two parts each, once each: no part refused, none sent twice.
         assert Counter(m.chat_id for m in fake.sent) == dict.fromkeys(chats, 2)
         assert fake.too_many == 0

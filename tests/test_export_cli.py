@@ -30,10 +30,7 @@ LIST_HEADERS = [
     "Số hộ hưởng lợi",
     "Ghi chú",
 ]
-ANSWER_HEADERS = [
-    "STT",
-    "Đơn vị",
-    "Thuộc",
+QUESTION_HEADERS = [
     "Tên công trình, phần việc",
     "Loại",
     "Lĩnh vực",
@@ -45,10 +42,8 @@ ANSWER_HEADERS = [
     "Nguồn kinh phí",
     "Số hộ hưởng lợi",
     "Ảnh hiện trạng",
-    "Ngày gửi",
-    "Lần sửa",
-    "Ghi chú",
 ]
+ANSWER_HEADERS = ["STT", "Đơn vị", "Thuộc", *QUESTION_HEADERS, "Ngày gửi", "Lần sửa", "Ghi chú"]
 
 
 def _answers(name: str, money: str, households: str) -> list[str]:

@@ -24,23 +24,10 @@ from bot.exports.xlsx import cell_value
 from bot.parsers import DateValue
 from storage import export_reads
 from tests.driver import open_bot
-from tests.test_export_cli import LIST_HEADERS
+from tests.test_export_cli import LIST_HEADERS, QUESTION_HEADERS
 from tests.transcript_runner import campaign_path
 
 CAMPAIGN, REGISTER, UPDATE = "dai-hoi-mttq-2024", "dang-ky", "tien-do"
-QUESTION_HEADERS = [
-    "Tên công trình, phần việc",
-    "Loại",
-    "Lĩnh vực",
-    "Nội dung, quy mô cụ thể",
-    "Địa điểm thực hiện",
-    "Thời gian bắt đầu",
-    "Dự kiến hoàn thành",
-    "Tổng kinh phí dự kiến",
-    "Nguồn kinh phí",
-    "Số hộ hưởng lợi",
-    "Ảnh hiện trạng",
-]
 A_WORK = "Công trình"  # the first option of `loai`: money and sources are asked
 A_TASK = "Phần việc"  # the second: they are not
 

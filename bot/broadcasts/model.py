@@ -133,6 +133,16 @@ class Status:
     scheduled_at: datetime | None = None
     cancelled_at: datetime | None = None
 
+    @property
+    def ended(self) -> int:
+        """Recipients whose message was tried to the end: sent, failed or unreachable."""
+        return self.sent + self.failed + self.unreachable
+
+    @property
+    def missed(self) -> int:
+        """Recipients it did not reach: failed, unreachable, or stopped before their turn."""
+        return self.failed + self.unreachable + self.cancelled
+
     def as_json(self) -> dict[str, Any]:
         """The spec's object (§1.2): id, state, recipients, sent, failed, unreachable, pending."""
         return {

@@ -93,7 +93,7 @@ class ProgressReporter:
             return
         channel, chat = author
         sender = self.senders.get(channel)
-        done = found.sent + found.failed + found.unreachable
+        done = found.ended
         percent = done * 100 // found.recipients
         text = self.texts(
             "thongbao_progress",
@@ -130,7 +130,6 @@ class ProgressReporter:
         key = "thongbao_report_stopped" if found.state is State.CANCELLED else "thongbao_report"
         if key == "thongbao_report" and not (found.failed or found.unreachable):
             key = "thongbao_report_all"
-        missed = found.failed + found.unreachable + found.cancelled
         text = self.texts(
             key,
             id=broadcast.id,
@@ -140,7 +139,7 @@ class ProgressReporter:
             unreachable=render_int(found.unreachable),
             cancelled=render_int(found.cancelled),
         )
-        if missed:
+        if found.missed:
             text += "\n" + self.texts("thongbao_report_missed")
         if sender is None:
             return 0

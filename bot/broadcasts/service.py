@@ -140,9 +140,12 @@ async def status(db: Database, broadcast_id: int, now: datetime | None = None) -
     nothing sent yet and a start time was set.
     """
     async with db.read() as repos:
-        found = await _get(repos, broadcast_id)
-        counts = await repos.outbox.counts(KIND, str(broadcast_id))
-    return _status(found, counts, now)
+        return await status_in(repos, await _get(repos, broadcast_id), now)
+
+
+async def status_in(repos: Repos, found: Broadcast, now: datetime | None = None) -> Status:
+    """`status` inside the caller's transaction (a chat handler), for a broadcast it holds."""
+    return _status(found, await repos.outbox.counts(KIND, str(found.id)), now)
 
 
 async def cancel(db: Database, broadcast_id: int, now: datetime) -> Status:

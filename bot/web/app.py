@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,7 @@ from bot.logs import logfmt
 from bot.web import pages
 from bot.web.downloads import PATH_PREFIX, Downloads
 from bot.web.links import LinkState
+from bot.words import unmarked
 from storage.db import Database
 
 log = logging.getLogger("thidua.web")
@@ -148,8 +148,7 @@ def attachment(name: str) -> str:
 
 def ascii_name(name: str) -> str:
     """The name without diacritics, for clients that ignore filename* ('Đăng ký' → 'Dang ky')."""
-    folded = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    plain = unmarked(name)
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in " ._()-") else "_" for ch in plain)
     return safe.strip(" ._") or "tep"
 
