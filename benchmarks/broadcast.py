@@ -10,6 +10,9 @@
    and after its first seconds), the ratio to the ceiling (target ≥ 0.93), lost and duplicated
    copies counted on the fake. 1b: the same over a jittery link (each send held up to 50 ms on
    its way, at random), which is what breaks a sender that merely spaces its sends 1/30 s apart.
+1c. The same where each send takes 100 ms, then 250 ms, on the link (a far server): the
+   sender opens as many sending lanes as the pace needs there, and no more (the lanes open
+   are the messages a crash could send twice).
 2. The same on the fake Zalo server limited to its configured rate (10 a second; Zalo's 429
    says nothing about when to come back), with `zalo_per_second = 10`.
 3. 50 people answer the long form (benchmarks/stall.py's scenario) quiet, then while the
@@ -156,8 +159,11 @@ async def queue_broadcast(db: Database, channel: str, chats: list[str]) -> None:
                 )
 
 
-async def run_outbox(db: Database, settings: Settings, channel: str, per_second: float) -> None:
-    """Send every pending broadcast row of `channel` with the real adapter, then stop."""
+async def run_outbox(
+    db: Database, settings: Settings, channel: str, per_second: float
+) -> list[int]:
+    """Send every pending broadcast row of `channel` with the real adapter, then stop; return
+    the lanes the sender kept open, sampled every half second (the crash bound of that moment)."""
     adapter: TelegramChannel | ZaloChannel = (
         TelegramChannel(settings.telegram) if channel == "telegram" else ZaloChannel(settings.zalo)
     )
@@ -167,12 +173,14 @@ async def run_outbox(db: Database, settings: Settings, channel: str, per_second:
     config = OutboxConfig(**{f"{channel}_per_second": per_second})
     outbox = Outbox(db, senders, SystemClock(), config, channels=[channel])
     outbox.start()
+    lanes: list[int] = []
     try:
         while True:
             async with db.read() as repos:
                 counts = await repos.outbox.counts(OutboxKind.BROADCAST, "1")
             if not counts.get(OutboxState.PENDING):
-                return
+                return lanes
+            lanes.append(outbox.senders[channel].lanes())
             await asyncio.sleep(0.5)
     finally:
         await outbox.stop()
@@ -191,6 +199,7 @@ class Outcome:
     too_many_late: int  # after SETTLE seconds
     lost: int
     duplicated: int
+    lanes: list[int]  # sampled while sending: the most a crash could send twice then
 
 
 async def broadcast(fake: Fake, folder: Path, recipients: int, per_second: float) -> Outcome:
@@ -201,7 +210,7 @@ async def broadcast(fake: Fake, folder: Path, recipients: int, per_second: float
     async with open_database(path) as db:
         await queue_broadcast(db, fake.channel, chats)
         started = time.perf_counter()
-        await run_outbox(db, settings, fake.channel, per_second)
+        lanes = await run_outbox(db, settings, fake.channel, per_second)
         seconds = time.perf_counter() - started
     async with httpx.AsyncClient(base_url=fake.base, timeout=60) as client:
         tally: dict[str, Any] = (await client.get("/_fake/tally")).json()
@@ -219,6 +228,7 @@ async def broadcast(fake: Fake, folder: Path, recipients: int, per_second: float
         too_many_late=sum(1 for t in refused if t >= first + SETTLE),
         lost=sum(1 for chat in chats if per_chat.get(chat, 0) == 0),
         duplicated=sum(max(per_chat.get(chat, 0) - 1, 0) for chat in chats),
+        lanes=lanes,
     )
 
 
@@ -255,6 +265,26 @@ def report(name: str, per_second: int, top: float, outcome: Outcome) -> None:
         f"  429s provoked: {outcome.too_many} ({outcome.too_many_late} after the first"
         f" {SETTLE:g} s)   lost: {outcome.lost}   duplicated: {outcome.duplicated}"
     )
+    if outcome.lanes:
+        settled = sorted(outcome.lanes[len(outcome.lanes) // 4 :] or outcome.lanes)
+        print(
+            f"  lanes open (sends in flight at most, the crash bound): median"
+            f" {settled[len(settled) // 2]}, most {max(outcome.lanes)}"
+        )
+
+
+async def slow_links(folder: Path, latencies: list[float], recipients: int, rate: int) -> None:
+    """1c: the same broadcast where every send takes `latency` on the link (a far server, a
+    slow uplink): the sender opens as many lanes as the pace needs over that link."""
+    for latency in latencies:
+        await telegram_part(
+            f"1c. Telegram over a slow link (each send takes {latency * 1000:.0f} ms)",
+            folder,
+            recipients,
+            rate,
+            0.0,
+            latency,
+        )
 
 
 def sending_beside(db: Database, settings: Settings) -> list[Awaitable[object]]:
@@ -303,6 +333,12 @@ async def main() -> None:
     parser.add_argument(
         "--jittery-recipients", type=int, default=3_000, help="1b, over a jittery link; 0: skip"
     )
+    parser.add_argument(
+        "--slow-links",
+        default="0.1,0.25",
+        help="1c: seconds each send takes, comma-separated; empty: skip",
+    )
+    parser.add_argument("--slow-recipients", type=int, default=2_000)
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--form-recipients", type=int, default=1_000)
     parser.add_argument("--rounds", type=int, default=1)
@@ -326,6 +362,9 @@ async def main() -> None:
                     JITTER,
                     args.latency,
                 )
+            if args.slow_links:
+                latencies = [float(x) for x in args.slow_links.split(",") if x.strip()]
+                await slow_links(folder, latencies, args.slow_recipients, rate)
         if args.only in (None, "zalo"):
             port = free_port()
             fake = Fake("zalo", f"http://127.0.0.1:{port}", start_zalo(port, args.zalo_rate))

@@ -408,13 +408,18 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+def _unit_codes(typed: list[str]) -> list[str]:
+    """The codes of `--unit A --unit B` or `--unit A,B` (unit codes hold no comma)."""
+    return [code.strip() for value in typed for code in value.split(",") if code.strip()]
+
+
 async def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
     """Preview an announcement to a subtree, or queue it with --yes (spec §1.2)."""
     from bot import broadcasts
     from bot.broadcasts.lines import preview_lines
     from bot.broadcasts.message import clean
 
-    if not args.unit or args.text is None:
+    if not _unit_codes(args.unit or []) or args.text is None:
         print(
             "thidua broadcast: cần --unit và --text (hoặc status ID, cancel ID) / "
             "--unit and --text are required (or status ID, cancel ID)",
@@ -425,7 +430,10 @@ async def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
     zone = settings.schedule.zone()
     at = broadcasts.parse_at(args.at, now, zone) if args.at is not None else None
     missing = broadcasts.parse_missing(args.missing) if args.missing is not None else None
-    audience = broadcasts.Audience(args.unit, level=args.level, role=args.role, missing=missing)
+    first, *more = _unit_codes(args.unit)
+    audience = broadcasts.Audience(
+        first, level=args.level, role=args.role, missing=missing, also=tuple(more)
+    )
     broadcast_id: int | None = None
     if args.yes:
         async with open_database(settings.database.path) as db:
@@ -589,7 +597,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", default=None)
     p.add_argument("--json", action="store_true")
     p = add("broadcast", cmd_broadcast, "an announcement to a subtree (preview; --yes queues)")
-    p.add_argument("--unit", default=None)
+    p.add_argument(
+        "--unit",
+        action="append",
+        default=None,
+        metavar="CODE",
+        help="the subtree; repeat it (or CODE,CODE) for several",
+    )
     p.add_argument("--text", default=None)
     p.add_argument("--level", default=None)
     p.add_argument("--role", default=None, choices=[r.value for r in Role])

@@ -11,7 +11,7 @@ indexed query per read (no transaction held, nothing claimed in the table), and 
 * **paced** — at most `[outbox].<channel>_per_second` messages overall (a long text that the
   adapter splits counts once per part) and one a second to one chat, kept as the platform
   keeps them: a sliding window over when the platform may have seen each send, not a fixed
-  spacing, so a link's jitter never puts 31 sends in one second (`_Window`); the replies the
+  spacing, so a link's jitter never puts 31 sends in one second (`PlatformWindow`); the replies the
   router sent count in it too (`Outbox.observe`), so a busy chat slows the broadcast, not the
   other way round;
 * **429** — the whole channel waits: `retry_after` when the platform says (Telegram), else a
@@ -31,16 +31,17 @@ adapter gives outbox sends a lane of their own, so a backlog never delays an ans
 Crash safety: the bound on duplicates
 -------------------------------------
 A SIGKILL (or a power cut after the last commit reached the disk) skips nobody and sends at
-most `Pace.in_flight` messages twice per channel (4 by default: 4 on Telegram plus 4 on Zalo
-when both run), whatever the size of the broadcast. Why:
+most as many messages twice per channel as it had lanes open: `ChannelSender.lanes()`, which is
+the pace times a slow recent round trip plus one (3 at 30/s over a 50 ms link, 5 at 100 ms,
+8 at 250 ms), never more than `Pace.in_flight` (8) — whatever the size of the broadcast. Why:
 
 * a row leaves `pending` only by a committed transaction that says what became of it (sent,
   failed, unreachable, cancelled); the window is memory only, so a new process reads every
   pending row again — nothing is skipped;
 * each send is recorded as `sent` in its own short transaction right after the platform
-  accepted it, and the sending lane (one of `in_flight`) is held from the start of the request
-  until that commit. So at any moment the rows the platform may have taken without the table
-  saying so are those holding a lane: at most `in_flight`, and only those can go twice;
+  accepted it, and the sending lane is held from the start of the request until that commit.
+  So at any moment the rows the platform may have taken without the table saying so are those
+  holding a lane: at most the lanes open, and only those can go twice;
 * a committed transaction survives the process (SQLite WAL: it is in the log before COMMIT
   returns); `synchronous = NORMAL` can lose the last commits only to an OS crash or power cut,
   and those rows, sent but no longer recorded, would then go twice as well.
@@ -87,6 +88,7 @@ MIN_READ_GAP = 0.01  # seconds between two reads of a backlog, whatever happens
 CATCH_UP = 0.1  # seconds of spacing a sender held back by the window may make up, at most
 ROUND_TRIPS = 64  # recent round trips whose quickest sets the stamps (a link may slow down)
 LEARN_FROM = 8  # round trips known before the quickest is trusted (more than the lanes' first)
+MIN_LANES = 2  # sends in flight at least: one waiting for its answer while the next goes
 WIDEN = 0.05  # seconds the window grows by after a 429 all the same (adapting to the platform)
 WIDEST = 1.0  # at most: half the pace of a one-second window
 CALM = 60.0  # seconds without a 429 after which a widened window halves its extra again
@@ -138,7 +140,10 @@ class Pace:
 
     per_second: float
     per_chat: float = 1.0  # least seconds between two messages to one chat
-    in_flight: int = 4  # enough to keep the pace over a slow link (Telegram ~100-250 ms a call)
+    # At most this many sends at once. The sender opens only as many lanes as the link needs
+    # for the pace (`PlatformWindow.lanes`: 2-3 on a quick link, more on a slow one), so that the few
+    # messages a crash may send twice stay as few as the link allows.
+    in_flight: int = 8
     # Seconds added to the platform's window, for what the stamps cannot see (a way back
     # quicker than the quickest round trip's). benchmarks/broadcast.py --jitter 0.05: without
     # it a 429 in the first seconds, with it none, for 1% of the pace.
@@ -168,7 +173,7 @@ def default_pace(channel: str, config: OutboxConfig) -> Pace:
     return Pace(10.0)
 
 
-class _Window:
+class PlatformWindow:
     """The platform's sliding window of sends, as well as this sender can know it.
 
     Telegram allows 30 messages in any one second, Zalo its account's rate. Read as "one every
@@ -229,6 +234,17 @@ class _Window:
             return math.inf
         return stamps[over - 1] + span - now
 
+    def lanes(self, most: int) -> int:
+        """How many sends to keep in flight for the pace: the pace times a slow recent round
+        trip (its 90th percentile), plus one for the gaps, between MIN_LANES and `most`;
+        MIN_LANES until the first answer (a slow first call only opens lanes early)."""
+        if not self._round_trips:
+            return min(MIN_LANES, most)
+        trips = sorted(self._round_trips)
+        slow = trips[min(len(trips) - 1, int(len(trips) * 0.9))]
+        needed = math.ceil(self.limit / self.seconds * slow - 1e-9) + 1  # 3.0000001 is 3
+        return max(min(MIN_LANES, most), min(needed, most))
+
     def begin(self, parts: int) -> None:
         """`parts` messages start."""
         self._open += parts
@@ -288,7 +304,7 @@ class ChannelSender:
         self._chat_ready: dict[str, float] = {}  # chat -> monotonic time of its next message
         self._busy_chats: set[str] = set()
         self._next_slot = 0.0  # monotonic time of the channel's next message
-        self._platform = _Window(pace.per_second, pace.margin)
+        self._platform = PlatformWindow(pace.per_second, pace.margin)
         self._held_until = 0.0  # the whole channel waits until then (429, an outage)
         self._rate_limits = 0  # consecutive 429s without retry_after
         self._hiccups = 0  # consecutive timeouts / 5xx
@@ -298,7 +314,6 @@ class ChannelSender:
         self._changed = asyncio.Event()  # a send finished: a slot or a chat may be free
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-        self._slots = asyncio.Semaphore(pace.in_flight)
 
     # ------------------------------------------------------------------ control
 
@@ -483,19 +498,17 @@ class ChannelSender:
             now = time.monotonic()
             wait = max(self._next_slot, self._held_until) - now
             wait = max(wait, self._platform.wait(now, item.parts))
-            if wait <= 0:
-                break
-            if wait == math.inf:
+            if wait <= 0 and len(self._in_flight) < self.lanes():
+                return True
+            if wait <= 0 or wait == math.inf:
                 await self._until_changed(self.tuning.idle_poll)  # a send ending makes room
             else:
                 await self._sleep(wait)
-        if self._stopping:
-            return False
-        await self._slots.acquire()
-        if self._stopping or time.monotonic() < self._held_until:
-            self._slots.release()  # a 429 arrived while we waited: pick again afterwards
-            return False
-        return True
+        return False
+
+    def lanes(self) -> int:
+        """How many sends may be in flight now (the link's need, at most `Pace.in_flight`)."""
+        return self._platform.lanes(self.pace.in_flight)
 
     async def _until_changed(self, seconds: float) -> None:
         """Sleep until a send ends (or a stop), at most `seconds`."""
@@ -520,7 +533,6 @@ class ChannelSender:
         now = time.monotonic()
         # The row may have been picked before the pause; pick again to be sure it still may go.
         if self._pick(now) is not item:
-            self._slots.release()
             return
         self._window.remove(item)
         chat = item.row.chat_id
@@ -565,7 +577,6 @@ class ChannelSender:
         finally:
             self._in_flight.pop(row.id, None)
             self._busy_chats.discard(row.chat_id)
-            self._slots.release()
             self._changed.set()
 
     def _answered(self, item: _Item, started: float) -> None:

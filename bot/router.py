@@ -76,8 +76,9 @@ INTERRUPTIONS = frozenset({Command.TROGIUP, Command.TRANGTHAI, Command.START, Co
 # What it returns reaches the handler as `ctx.prefetched`.
 Prefetch = Callable[[Database, Settings, Inbound, datetime], Awaitable[object]]
 PREFETCH: dict[Command, Prefetch] = {Command.TONGHOP: digest.prefetch}
-# Flows that take photos and files; elsewhere they get "please type".
-TAKES_FILES = frozenset({forms.FLOW})
+# Flows that take photos and files (a form's photo question, an announcement's photo);
+# elsewhere they get "please type".
+TAKES_FILES = frozenset({forms.FLOW, broadcast.FLOW})
 
 
 @dataclass(frozen=True)

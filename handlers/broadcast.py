@@ -12,8 +12,10 @@ transaction of its own; the outbox's paced senders deliver it (bot/outbox.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.admin import Refused
@@ -23,9 +25,12 @@ from bot.broadcasts.service import Preview, cancel, not_reached, preview, queue,
 from bot.broadcasts.timing import start_time
 from bot.choices import pick_option
 from bot.context import Context, Services, numbered
-from bot.messages import Outbound
+from bot.files import files_dir
+from bot.messages import InboundKind, Outbound
+from bot.parsers import parse_multichoice
 from bot.parsers.moments import parse_moment
 from bot.texts import Texts
+from bot.web.downloads import LinksUnavailable
 from bot.words import Command, Parsed
 from handlers.subtree import find_units, forms_below, visible_campaigns
 from storage.broadcast_reads import NotReached
@@ -35,6 +40,9 @@ FLOW = "thongbao"
 LIST_LIMIT = 8  # more units than this: ask for a code or a name
 MISSED_UNITS = 12  # units listed in one message of who was not reached (Zalo: 2,000 characters)
 MAX_TEXT = 4000  # Zalo splits at 2,000; an announcement longer than two screens is a document
+MAX_PHOTO_BYTES = 5 * 1024 * 1024  # Telegram fetches a photo by URL only up to 5 MB
+PHOTO_STEPS = ("text", "audience")  # while the announcement is being written
+PHOTO_DAYS = 7  # how long after its start a broadcast's photo link lasts (retries, late reads)
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,8 @@ async def on_input(ctx: Context, parsed: Parsed | None) -> list[Outbound]:
         return await _back(ctx)
     if parsed is not None:
         return await ask_again(ctx)
+    if ctx.inbound.kind is not InboundKind.TEXT:
+        return await _take_attachment(ctx)
     step = ctx.conversation.step
     if step == "menu":
         return await _take_menu(ctx)
@@ -203,6 +213,33 @@ async def _back(ctx: Context) -> list[Outbound]:
     if step == "audience":
         return _ask_text(ctx)
     return await start(ctx)
+
+
+async def _take_attachment(ctx: Context) -> list[Outbound]:
+    """A photo while the announcement is being written goes with it (its caption, if any, is
+    the text); anything else, or a photo later on, gets a sentence and the question again."""
+    step = ctx.conversation.step
+    if ctx.inbound.kind is not InboundKind.PHOTO or step not in PHOTO_STEPS:
+        return [ctx.say("thongbao_photo_not_here"), *await ask_again(ctx)]
+    if ctx.downloads is None or not ctx.downloads.ready:
+        # Zalo fetches a photo from a public link, which only the web app can give.
+        return [ctx.say("thongbao_photo_no_links"), *await ask_again(ctx)]
+    if ctx.download is None:
+        return [ctx.say("thongbao_photo_failed"), *await ask_again(ctx)]
+    if ctx.download.size > MAX_PHOTO_BYTES:
+        mb = MAX_PHOTO_BYTES // (1024 * 1024)
+        return [ctx.say("thongbao_photo_too_big", limit=mb), *await ask_again(ctx)]
+    data = ctx.conversation.data
+    had = data.get("photo")
+    data["photo"] = ctx.download.path
+    ctx.download_kept = True
+    if had:  # the newer photo replaces the one sent before
+        (files_dir(ctx.settings) / str(had)).unlink(missing_ok=True)
+    if step == "text" and ctx.inbound.text.strip():
+        return _take_text(ctx)
+    if step == "text":
+        return [ctx.say("thongbao_photo_ask_text", buttons=[ctx.cancel_row])]
+    return [ctx.say("thongbao_photo_added"), _ask_audience(ctx)]
 
 
 def _take_text(ctx: Context) -> list[Outbound]:
@@ -268,21 +305,43 @@ async def _below(ctx: Context) -> list[Unit]:
 
 
 async def _take_unit(ctx: Context) -> list[Outbound]:
+    """One or more units, by code or name ("KP-01, KP-03"), or by number from a short list."""
     units = await _below(ctx)
     choices: list[str] = ctx.conversation.data.get("unit_choices", [])
     if choices:
-        index = pick_option(ctx.inbound.text, choices)
-        if index is not None:
-            return _chosen(ctx, {"unit": choices[index]})
-    matches = find_units(units, ctx.inbound.text)
-    if len(matches) == 1:
-        return _chosen(ctx, {"unit": matches[0].code})
-    if not matches or len(matches) > LIST_LIMIT:
-        key = "thongbao_unit_none" if not matches else "thongbao_unit_too_many"
-        return [ctx.say(key, buttons=[ctx.cancel_row], count=len(matches))]
-    ctx.conversation.data["unit_choices"] = [u.code for u in matches]
-    lines, buttons = numbered(ctx.texts, [f"{u.name} ({u.code})" for u in matches])
-    return [ctx.say("thongbao_unit_choices", buttons=[*buttons, ctx.cancel_row], lines=lines)]
+        picked = parse_multichoice(ctx.inbound.text, choices)
+        if picked:
+            return _chosen(ctx, _units_audience([choices[i] for i in picked]))
+    terms = unit_terms(ctx.inbound.text)
+    found = [(term, find_units(units, term)) for term in terms]
+    if found and all(len(matches) == 1 for _, matches in found):
+        return _chosen(ctx, _units_audience([matches[0].code for _, matches in found]))
+    if len(found) == 1 and 1 < len(found[0][1]) <= LIST_LIMIT:
+        matches = found[0][1]
+        ctx.conversation.data["unit_choices"] = [u.code for u in matches]
+        lines, buttons = numbered(ctx.texts, [f"{u.name} ({u.code})" for u in matches])
+        return [ctx.say("thongbao_unit_choices", buttons=[*buttons, ctx.cancel_row], lines=lines)]
+    if len(found) > 1:
+        unclear = ", ".join(f"“{term}”" for term, matches in found if len(matches) != 1)
+        return [ctx.say("thongbao_units_unclear", buttons=[ctx.cancel_row], names=unclear)]
+    matches = found[0][1] if found else []
+    key = "thongbao_unit_none" if not matches else "thongbao_unit_too_many"
+    return [ctx.say(key, buttons=[ctx.cancel_row], count=len(matches))]
+
+
+def unit_terms(text: str) -> list[str]:
+    """The units typed in one message: "KP-01, KP-03", "khu pho 1 va khu pho 3", one a line."""
+    parts = re.split(r"[,;\n]|\s+(?:và|va)\s+", text, flags=re.IGNORECASE)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _units_audience(codes: list[str]) -> dict[str, Any]:
+    """The audience of these units' subtrees (each once, in the order typed)."""
+    first, *more = list(dict.fromkeys(codes))
+    chosen: dict[str, Any] = {"unit": first}
+    if more:
+        chosen["also"] = more
+    return chosen
 
 
 def _chosen(ctx: Context, audience: dict[str, Any]) -> list[Outbound]:
@@ -301,6 +360,7 @@ def _audience(data: dict[str, Any]) -> Audience:
         level=raw.get("level"),
         role=raw.get("role"),
         missing=parse_missing(missing) if missing else None,
+        also=tuple(raw.get("also", ())),
     )
 
 
@@ -309,6 +369,7 @@ def _show_preview(ctx: Context) -> list[Outbound]:
     audience = _audience(ctx.conversation.data)
     texts, inside = ctx.texts, ctx.unit
     excerpt = _excerpt(str(ctx.conversation.data.get("text", "")))
+    photo = bool(ctx.conversation.data.get("photo"))
 
     async def count(services: Services) -> list[Outbound]:
         now = services.clock.now()
@@ -318,7 +379,8 @@ def _show_preview(ctx: Context) -> list[Outbound]:
             )
         except Refused as refused:
             return [Outbound(text=texts("thongbao_refused", reason=_vietnamese(refused)))]
-        return [_preview_message(texts, services, found, excerpt)]
+        where = _where(texts, found, inside)
+        return [_preview_message(texts, services, found, excerpt, photo, where)]
 
     ctx.later.append(count)
     return []
@@ -345,7 +407,9 @@ def _duration(texts: Texts, seconds: float) -> str:
     return texts("thongbao_hours", hours=minutes // 60, minutes=minutes % 60)
 
 
-def _preview_message(texts: Texts, services: Services, found: Preview, excerpt: str) -> Outbound:
+def _preview_message(
+    texts: Texts, services: Services, found: Preview, excerpt: str, photo: bool, where: str
+) -> Outbound:
     channels = ", ".join(
         f"{texts(f'channel_{name}')} {count}" for name, count in sorted(found.channels.items())
     )
@@ -364,9 +428,19 @@ def _preview_message(texts: Texts, services: Services, found: Preview, excerpt: 
             excerpt=excerpt,
             starts=starts,
             lines=lines,
+            where=where,
+            photo=texts("thongbao_with_photo") if photo else "",
         ),
         buttons=buttons,
     )
+
+
+def _where(texts: Texts, found: Preview, inside: Unit | None) -> str:
+    """' ở Khu phố 1, Khu phố 3' when the admin named units; nothing for their whole subtree."""
+    units = found.units or (found.unit,)
+    if inside is not None and [unit.code for unit in units] == [inside.code]:
+        return ""
+    return texts("thongbao_in_units", names=", ".join(unit.name for unit in units))
 
 
 def _take_confirm(ctx: Context) -> list[Outbound]:
@@ -403,12 +477,14 @@ def _queue(ctx: Context, at: datetime | None) -> list[Outbound]:
     assert ctx.member is not None
     data = ctx.conversation.data
     audience, text, member = _audience(data), str(data["text"]), ctx.member.id
+    photo = files_dir(ctx.settings) / str(data["photo"]) if data.get("photo") else None
     texts, inside = ctx.texts, ctx.unit
     ctx.conversation.reset()
 
     async def send(services: Services) -> list[Outbound]:
         now = services.clock.now()
         try:
+            photo_ref = _publish_photo(services, photo, at or now)
             queued = await queue(
                 services.db,
                 services.settings,
@@ -417,10 +493,13 @@ def _queue(ctx: Context, at: datetime | None) -> list[Outbound]:
                 at=at,
                 now=now,
                 created_by=member,
+                photo_ref=photo_ref,
                 inside=inside,
             )
         except Refused as refused:
             return [Outbound(text=texts("thongbao_refused", reason=_vietnamese(refused)))]
+        except (OSError, LinksUnavailable):
+            return [Outbound(text=texts("thongbao_photo_lost"))]
         start = queued.preview.starts_at or at or now
         local = start.astimezone(services.settings.schedule.zone())
         return [
@@ -436,3 +515,15 @@ def _queue(ctx: Context, at: datetime | None) -> list[Outbound]:
 
     ctx.later.append(send)
     return []
+
+
+def _publish_photo(services: Services, photo: Path | None, start: datetime) -> str | None:
+    """Put the announcement's photo behind a link both platforms fetch it from, lasting well
+    past the broadcast's start (retries, a slow send); None without a photo."""
+    if photo is None:
+        return None
+    if services.downloads is None:
+        raise LinksUnavailable(("web.public_url", "web.secret"))
+    until = start + timedelta(days=PHOTO_DAYS)
+    name = "anh-thong-bao" + (photo.suffix or ".jpg")
+    return services.downloads.publish(photo, name, services.clock.now(), until=until)

@@ -194,8 +194,9 @@ class Broadcast(BaseModel):
 
     id: int
     unit_code: str
-    # {"level": id or None, "role": rep|secretary|admin or None, "missing": "CAMPAIGN/FORM" or None}
-    audience: dict[str, str | None]
+    # {"level": id or None, "role": rep|secretary|admin or None, "missing": "CAMPAIGN/FORM" or None,
+    #  and "units": [codes] when it went to several subtrees (`unit_code` is then their ancestor)}
+    audience: dict[str, str | list[str] | None]
     text: str  # as the admin wrote it
     payload: str  # the Outbound JSON every recipient gets (header line, text, photo)
     photo_ref: str | None = None

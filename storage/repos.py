@@ -968,7 +968,7 @@ class BroadcastRepo(_Repo):
         self,
         *,
         unit_code: str,
-        audience: dict[str, str | None],
+        audience: dict[str, str | list[str] | None],
         text: str,
         payload: str,
         photo_ref: str | None,

@@ -100,6 +100,32 @@ async def test_one_unit_below_by_name(bot: Bot) -> None:
     assert "Không thấy đơn vị" in (await bot.say("admin", "AP-01"))[0]
 
 
+async def test_several_units_typed_at_once_or_picked_by_number(bot: Bot) -> None:
+    await _people(bot)
+    await bot.say("admin", "thongbao")
+    await bot.say("admin", "Họp liên tổ tối nay.")
+    assert "dấu phẩy" in (await bot.say("admin", "một đơn vị"))[0]
+    # Codes and names, commas or "và", in any order: each unit once, named in the preview.
+    preview = (await bot.say("admin", "KP-03, khu pho 1 và kp-03"))[0]
+    assert "sẽ đến 2 người ở Khu phố 1, Khu phố 3 (màn hình 2)" in preview, preview
+    await bot.say("admin", "quaylai")
+    await bot.say("admin", "một đơn vị")
+    # A word that is not a unit is named, and nothing is guessed.
+    unclear = (await bot.say("admin", "KP-01, chợ, KP-02"))[0]
+    assert unclear.startswith("Chưa rõ đơn vị “chợ”"), unclear
+    # Several matches: a numbered list, from which several may be picked.
+    choices = (await bot.say("admin", "khu pho"))[0]
+    assert "1. Khu phố 1 (KP-01)" in choices and "1,3" in choices, choices
+    preview = (await bot.say("admin", "2 4"))[0]
+    assert "sẽ đến 2 người ở Khu phố 2, Khu phố 4" in preview, preview
+    await bot.say("admin", "gửi ngay")
+    assert [r[0] for r in await _rows(bot)] == ["kp2", "kp4"]
+    async with bot.db.read() as repos:
+        sent = await repos.broadcasts.get(1)
+    assert sent is not None and sent.unit_code == "X-MAU"
+    assert sent.audience["units"] == ["KP-02", "KP-04"]
+
+
 async def test_scheduled_at_a_time_and_never_in_quiet_hours(bot: Bot) -> None:
     await _people(bot)
     await bot.say("admin", "thongbao")

@@ -239,3 +239,24 @@ def test_usage_errors_exit_2(workdir: Path, capsys: pytest.CaptureFixture[str]) 
         with pytest.raises(SystemExit) as exit_:
             main(argv)
         assert exit_.value.code == 2
+
+
+def test_several_units_repeated_or_with_commas(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--unit` repeated, or codes separated by commas: each person once, every unit named."""
+    capsys.readouterr()
+    assert main(["broadcast", "--unit", "KP-03", "--unit", "kp-01", "--text", "Họp"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Thông báo sẽ tới 4 người"), lines
+    assert lines[1] == "Đơn vị / unit: Khu phố 1 (KP-01), Khu phố 3 (KP-03)"
+    assert main(["broadcast", "--unit", "KP-01,KP-03,X-MAU", "--text", "Họp", "--json"]) == 0
+    assert _json(capsys)["recipients"] == 7  # the ward holds both khu phố: its 7 once
+    assert main(["broadcast", "--unit", "KP-01,KP-99", "--text", "Họp"]) == 1
+    assert "KP-99" in capsys.readouterr().err
+    assert main(["broadcast", "--unit", " , ", "--text", "Họp"]) == 2
+    assert _rows(workdir) == (0, 0)
+    assert main(["broadcast", "--unit", "KP-01", "--unit", "AP-01", "--text", "Họp", "--yes",
+                 "--json"]) == 0  # fmt: skip
+    assert _json(capsys)["recipients"] == 3
+    assert _rows(workdir) == (1, 3)

@@ -113,6 +113,14 @@ AUDIENCES: list[tuple[Audience, list[str]]] = [
     # Names in any case, as the other commands take them.
     (Audience("x-mau", level="KHU_DAN_CU", role="REP", missing=("DAI-HOI-MTTQ-2024", "Dang-Ky")),
      ["kp3"]),
+    # Several subtrees, in tree order whatever the order typed, each member once.
+    (Audience("KP-03", also=("KP-01",)), ["kp1-a", "kp1-b", "kp3", "kp3-thuky"]),
+    (Audience("KP-01", also=("AP-01", "KP-02")), ["kp1-a", "kp1-b", "kp2", "ap1"]),
+    (Audience("X-MAU", also=("KP-01", "kp-01")), MAU),  # a unit inside another counts once
+    (Audience("KP-01", also=("KP-03",), role="secretary"), ["kp3-thuky"]),
+    (Audience("KP-01", also=("KP-03", "KP-02"), missing=DANG_KY), ["kp3", "kp3-thuky"]),
+    # Two units above the campaign's scope both narrow to it: its people once.
+    (Audience("T-MAU", also=("X-MAU",), missing=DANG_KY), ["kp3", "kp3-thuky"]),
 ]  # fmt: skip
 
 
@@ -131,6 +139,8 @@ REFUSED: list[tuple[Audience, Reason, str]] = [
     (Audience("T-MAU", missing=(CAMPAIGN, "khong-co")), Reason.FORM, "khong-co"),
     (Audience("X-SONG", missing=DANG_KY), Reason.SCOPE, "X-SONG"),
     (Audience("X-MAU", level="xa", missing=DANG_KY), Reason.LEVEL, "khu_dan_cu"),
+    (Audience("KP-01", also=("KP-99",)), Reason.UNIT, "KP-99"),
+    (Audience("KP-01", also=("AP-01",), missing=DANG_KY), Reason.SCOPE, "AP-01"),
 ]
 
 
@@ -175,6 +185,44 @@ async def test_an_admin_reaches_only_their_subtree(seeded: Bot) -> None:
         seeded.db, seeded.settings, Audience("KP-01"), at=None, now=now, inside=phuong
     )
     assert inside.recipients == 2
+    # One unit outside among several inside: the whole broadcast is refused, naming it.
+    with pytest.raises(BroadcastRefused) as refused:
+        await broadcasts.preview(
+            seeded.db, seeded.settings, Audience("KP-01", also=("KP-02", "AP-01")),
+            at=None, now=now, inside=phuong,
+        )  # fmt: skip
+    assert refused.value.reason is Reason.OUTSIDE and "AP-01" in refused.value.lines[0]
+
+
+async def test_several_subtrees_are_kept_under_their_common_unit(seeded: Bot) -> None:
+    """The row's unit is the nearest one holding all of them; the audience lists them; the
+    message comes from the admin's own body when an admin sends it."""
+    now = seeded.clock.now()
+    async with seeded.db.read() as repos:
+        phuong = await repos.units.get("X-MAU")
+    queued = await broadcasts.queue(
+        seeded.db, seeded.settings, Audience("KP-03", also=("KP-01",)), "Họp tổ",
+        at=None, now=now, inside=phuong,
+    )  # fmt: skip
+    assert queued.preview.unit.code == "X-MAU" and queued.preview.recipients == 4
+    assert [u.code for u in queued.preview.units] == ["KP-01", "KP-03"]
+    found = await broadcasts.get(seeded.db, queued.id)
+    assert found.unit_code == "X-MAU" and found.audience["units"] == ["KP-01", "KP-03"]
+    message = Outbound.model_validate_json(found.payload)
+    assert message.text == "Thông báo của Ủy ban MTTQ Việt Nam Phường Mẫu:\nHọp tổ"
+    # Across two communes from the command line: the province's committee holds both.
+    both = await broadcasts.queue(
+        seeded.db, seeded.settings, Audience("KP-01", also=("AP-01",)), "Họp",
+        at=None, now=now,
+    )  # fmt: skip
+    assert both.preview.unit.code == "T-MAU"
+    assert Outbound.model_validate_json((await broadcasts.get(seeded.db, both.id)).payload).text
+    assert (
+        "Tỉnh Mẫu"
+        in Outbound.model_validate_json(
+            (await broadcasts.get(seeded.db, both.id)).payload
+        ).text.splitlines()[0]
+    )
 
 
 async def test_the_preview_counts_channels_and_time_and_writes_nothing(seeded: Bot) -> None:

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.config import OutboxConfig
 from bot.messages import Outbound
-from bot.outbox import ChannelSender, Outbox, Tuning, default_pace, enqueue
+from bot.outbox import ChannelSender, Outbox, PlatformWindow, Tuning, default_pace, enqueue
 from bot.transport import Senders
 from storage.db import Database, open_database
 from storage.models import OutboxKind, OutboxState, Role
@@ -413,6 +415,8 @@ async def test_a_crash_mid_queue_resumes_without_skipping(tmp_path: Path) -> Non
             assert time.monotonic() < deadline, "the first sender never got going"
             await asyncio.sleep(0.01)
         assert first.task is not None
+        lanes = first.lanes()  # what the link needs at 10/s and 0.2 s a send: a few, not all
+        assert lanes < pace.in_flight
         first.task.cancel()  # the process dies here, with sends in flight
         await asyncio.gather(first.task, return_exceptions=True)
         recorded = {
@@ -435,7 +439,7 @@ async def test_a_crash_mid_queue_resumes_without_skipping(tmp_path: Path) -> Non
             if row_id in recorded:
                 assert got == [f"tin {chat}"], f"chat {chat}, recorded as sent, got it again"
         # At least once: only what was in flight at the crash may have gone twice.
-        assert len(fake.sent) - 20 <= pace.in_flight
+        assert len(fake.sent) - 20 <= lanes
         print(f"\ncrash after {len(recorded)} recorded; {len(fake.sent) - 20} sent twice")
 
 
@@ -524,3 +528,25 @@ async def test_counts_and_cancel_by_cause(tmp_path: Path) -> None:
         async with r.db.read() as repos:
             counts = await repos.outbox.counts(OutboxKind.BROADCAST, "7")
         assert counts == {OutboxState.CANCELLED: 5}
+
+
+@pytest.mark.parametrize(
+    ("per_second", "round_trips", "lanes"),
+    [
+        (30, [], 2),  # nothing known yet: two, one waiting for its answer while the next goes
+        (30, [0.005] * 20, 2),  # a local server: two keep up
+        (30, [0.05] * 20, 3),  # 30 × 50 ms = 1.5 in flight, plus one
+        (30, [0.1] * 20, 4),
+        (30, [0.05] * 18 + [0.25] * 2, 8),  # a slow tenth counts: 30 × 250 ms + 1, at most 8
+        (30, [1.0] * 20, 8),  # never more than Pace.in_flight
+        (10, [0.2] * 20, 3),
+    ],
+)
+def test_the_lanes_follow_the_link(per_second: float, round_trips: list[float], lanes: int) -> None:
+    """As many sends in flight as the pace needs over the link (a slow tenth of the round
+    trips counted), so that a crash sends as few twice as the link allows."""
+    window = PlatformWindow(per_second, margin=0.0)
+    for trip in round_trips:
+        window.begin(1)
+        window.end(1, 100.0, 100.0 + trip)
+    assert window.lanes(8) == lanes

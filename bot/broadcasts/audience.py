@@ -23,6 +23,7 @@ __all__ = [
     "Reason",
     "Recipient",
     "Selection",
+    "outermost",
     "parse_missing",
     "recipients",
     "select",
@@ -41,22 +42,24 @@ def recipients(conn: sqlite3.Connection, audience: Audience) -> list[Recipient]:
 def select(
     conn: sqlite3.Connection, audience: Audience, inside: Unit | UnitRow | None = None
 ) -> Selection:
-    """Resolve `audience` (names in any case) and read its recipients; with `inside` (the
-    admin's own unit), a unit outside that subtree is refused."""
-    unit = _unit(conn, audience.unit_code)
-    if inside is not None and not within(inside, unit):
-        raise BroadcastRefused(
-            Reason.OUTSIDE,
-            unit.code,
-            f"đơn vị {unit.code} ({unit.name}) không thuộc {inside.name}",
-            f"unit {unit.code} ({unit.name}) is not under {inside.code}",
-        )
+    """Resolve `audience` (names in any case) and read its recipients, each member once; with
+    `inside` (the admin's own unit), a unit outside that subtree is refused."""
+    named = [_unit(conn, code) for code in audience.unit_codes]
+    for unit in named:
+        if inside is not None and not within(inside, unit):
+            raise BroadcastRefused(
+                Reason.OUTSIDE,
+                unit.code,
+                f"đơn vị {unit.code} ({unit.name}) không thuộc {inside.name}",
+                f"unit {unit.code} ({unit.name}) is not under {inside.code}",
+            )
     level = _level(conn, audience.level) if audience.level is not None else None
     role = _role(audience.role) if audience.role is not None else None
-    root, missing = unit.path, None
+    subtrees = outermost(named)
+    roots, missing = [unit.path for unit in subtrees], None
     if audience.missing is not None:
         form = _form(conn, *audience.missing)
-        root = _inside_scope(unit, form)
+        roots = [_inside_scope(unit, form) for unit in subtrees]
         if level is not None and level != form.level:
             raise BroadcastRefused(
                 Reason.LEVEL,
@@ -65,11 +68,53 @@ def select(
                 f"form {form.form_id} is submitted by level {form.level}, not {level}",
             )
         level, missing = form.level, (form.campaign_code, form.form_id)
-    people = reads.members(conn, root_path=root, level=level, role=role, missing=missing)
+    # Subtrees that do not overlap hold different members: each is read once, in tree order.
+    people = [
+        person
+        for root in _outermost_paths(roots)
+        for person in reads.members(conn, root_path=root, level=level, role=role, missing=missing)
+    ]
     # As asked, in canonical spelling: the form's level is implied by `missing`, not asked.
     asked_level = level if audience.level is not None else None
-    resolved = Audience(unit.code, level=asked_level, role=role, missing=missing)
-    return Selection(resolved, unit, people)
+    first, *more = [unit.code for unit in subtrees]
+    resolved = Audience(first, level=asked_level, role=role, missing=missing, also=tuple(more))
+    return Selection(resolved, _common_ancestor(conn, subtrees), people, tuple(subtrees))
+
+
+def outermost(units: list[UnitRow]) -> list[UnitRow]:
+    """The units not below another of them, once each, in tree order ("the ward and KP-01"
+    is the ward)."""
+    kept: list[UnitRow] = []
+    for unit in sorted(units, key=lambda u: u.path):
+        if not kept or not unit.path.startswith(kept[-1].path):
+            kept.append(unit)
+    return kept
+
+
+def _outermost_paths(paths: list[str]) -> list[str]:
+    """The subtree paths not inside another of them (two units above a campaign's scope both
+    narrow to the scope itself)."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def _common_ancestor(conn: sqlite3.Connection, units: list[UnitRow]) -> UnitRow:
+    """The nearest unit at or above every one of `units` (the one unit itself when alone)."""
+    if len(units) == 1:
+        return units[0]
+    split = [unit.path.strip("/").split("/") for unit in units]
+    shared: list[str] = []
+    for codes in zip(*split, strict=False):
+        if len(set(codes)) != 1:
+            break
+        shared.append(codes[0])
+    found = reads.unit_by_code(conn, shared[-1]) if shared else None
+    if found is None:  # two roots: no unit holds both; the first stands for them
+        return units[0]
+    return found
 
 
 def within(outer: Unit | UnitRow, inner: Unit | UnitRow) -> bool:

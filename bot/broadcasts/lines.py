@@ -36,7 +36,7 @@ def preview_lines(
         head_en = f"queued broadcast {broadcast_id}, to"
     lines = [
         f"{head_vi} {vi_n} người{where_vi} / {head_en} {en_n} people{where_en}",
-        f"Đơn vị / unit: {preview.unit.name} ({preview.unit.code}){_narrowed(preview)}",
+        f"Đơn vị / unit: {_units(preview)}{_narrowed(preview)}",
         f"Thời gian gửi khoảng {_duration_vi(preview.seconds)} theo nhịp [outbox] / about"
         f" {_duration_en(preview.seconds)} at the [outbox] pace",
         _start_line(preview.starts_at, asked_at, zone),
@@ -96,6 +96,12 @@ def cancel_lines(status: Status, stopped_now: bool, zone: ZoneInfo) -> list[str]
             " has nothing left to stop"
         )
     return [first, *status_lines(status, zone)]
+
+
+def _units(preview: Preview) -> str:
+    """'Khu phố 1 (KP-01)', or every subtree named when there are several."""
+    units = preview.units if len(preview.units) > 1 else (preview.unit,)
+    return ", ".join(f"{unit.name} ({unit.code})" for unit in units)
 
 
 def _narrowed(preview: Preview) -> str:

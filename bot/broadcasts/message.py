@@ -8,6 +8,7 @@ import unicodedata
 from bot.broadcasts.model import BroadcastRefused, Reason
 from bot.config import OrgConfig
 from bot.messages import Outbound
+from storage.models import Unit
 from storage.reads import UnitRow
 
 # One Telegram message (4,096 UTF-16 units) with room for the header line: 10,000 copies of
@@ -44,11 +45,13 @@ def clean(text: str) -> str:
     return value
 
 
-def header(org: OrgConfig, unit: UnitRow) -> str:
+def header(org: OrgConfig, unit: Unit | UnitRow) -> str:
     """'Thông báo của Ủy ban MTTQ Việt Nam Phường Mẫu:' — the body at the unit's level."""
     return f"Thông báo của {org.body(unit.level)} {unit.name}:"
 
 
-def compose(org: OrgConfig, unit: UnitRow, text: str, photo_ref: str | None = None) -> Outbound:
+def compose(
+    org: OrgConfig, unit: Unit | UnitRow, text: str, photo_ref: str | None = None
+) -> Outbound:
     """The message every recipient gets (`text` already cleaned)."""
     return Outbound(text=f"{header(org, unit)}\n{text}", photo_url=photo_ref)

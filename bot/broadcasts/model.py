@@ -15,19 +15,34 @@ from storage.reads import UnitRow
 
 @dataclass(frozen=True)
 class Audience:
-    """Who gets a broadcast: the enrolled members of `unit_code`'s subtree (the unit included),
-    narrowed by the level of their unit, by role, and/or to the units of a form's level that
-    have not submitted it (`missing` = (campaign, form)). Spelled as typed until resolved."""
+    """Who gets a broadcast: the enrolled members of `unit_code`'s subtree (the unit included)
+    and of the subtrees of `also`, narrowed by the level of their unit, by role, and/or to the
+    units of a form's level that have not submitted it (`missing` = (campaign, form)). Spelled
+    as typed until resolved."""
 
     unit_code: str
     level: str | None = None
     role: str | None = None
     missing: tuple[str, str] | None = None
+    also: tuple[str, ...] = ()  # more subtrees: "KP-01 and KP-03"
 
-    def as_json(self) -> dict[str, str | None]:
-        """The `broadcasts.audience` column: {"level", "role", "missing": "CAMPAIGN/FORM"}."""
+    @property
+    def unit_codes(self) -> tuple[str, ...]:
+        """Every subtree named, the first one first."""
+        return (self.unit_code, *self.also)
+
+    def as_json(self) -> dict[str, str | list[str] | None]:
+        """The `broadcasts.audience` column: {"level", "role", "missing": "CAMPAIGN/FORM"}, and
+        "units": [...] when it names several subtrees (the row's unit is then their ancestor)."""
         missing = "/".join(self.missing) if self.missing is not None else None
-        return {"level": self.level, "role": self.role, "missing": missing}
+        found: dict[str, str | list[str] | None] = {
+            "level": self.level,
+            "role": self.role,
+            "missing": missing,
+        }
+        if self.also:
+            found["units"] = list(self.unit_codes)
+        return found
 
 
 class Reason(StrEnum):
@@ -65,11 +80,13 @@ class BroadcastRefused(Refused):
 
 @dataclass(frozen=True)
 class Selection:
-    """An audience resolved: its canonical spelling, its unit, and who it reaches now."""
+    """An audience resolved: its canonical spelling, its unit (the nearest unit above or at
+    every subtree it names), the subtrees themselves, and who it reaches now."""
 
     audience: Audience
     unit: UnitRow
     recipients: list[Recipient]
+    units: tuple[UnitRow, ...] = ()  # the subtrees, outermost only, in tree order
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,7 @@ class Preview:
     unit: UnitRow
     audience: Audience
     people: list[Recipient]
+    units: tuple[UnitRow, ...] = ()  # the subtrees it goes to, when more than `unit`'s one
 
     @property
     def unreachable(self) -> int:

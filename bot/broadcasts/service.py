@@ -105,7 +105,10 @@ async def queue(
             "không có ai nhận thông báo này, chưa xếp hàng gửi",
             "nobody is in this audience; nothing was queued",
         )
-    payload = message.compose(settings.org, chosen.unit, body, photo_ref).model_dump_json(
+    # It comes from the admin's own body (the ward's committee writing to one khu phố), or,
+    # from the command line, from the body that holds every subtree it goes to.
+    author = inside if inside is not None else chosen.unit
+    payload = message.compose(settings.org, author, body, photo_ref).model_dump_json(
         exclude_defaults=True
     )
     chats = [(p.channel, p.chat_id, p.member_id) for p in chosen.recipients]
@@ -202,6 +205,7 @@ def _preview(settings: Settings, chosen: Selection, starts: datetime | None) -> 
         unit=chosen.unit,
         audience=chosen.audience,
         people=chosen.recipients,
+        units=chosen.units,
     )
 
 

@@ -18,7 +18,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import HTTPXRequest
 
 from bot import metrics
-from bot.channels.splitting import split_text
+from bot.channels.splitting import split_text, utf16_len
 from bot.config import TelegramConfig
 from bot.errors import (
     BadRequest,
@@ -42,12 +42,15 @@ CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_CONCURRENCY", "16"))
 # (httpx's pool slows down as connections multiply; see benchmarks/throughput.py).
 SEND_CONCURRENCY = int(os.environ.get("THIDUA_TELEGRAM_SENDS", "3"))
 # Outbox messages in flight at once, on slots of their own: a backlog of reminders or a
-# broadcast never takes a slot a reply is waiting for.
-BACKGROUND_CONCURRENCY = 4
+# broadcast never takes a slot a reply is waiting for. As many as the outbox may open
+# (`Pace.in_flight`); it opens only what the link needs for the pace.
+BACKGROUND_CONCURRENCY = 8
 # Seconds between the parts of a long outbox message to one chat: Telegram allows about one
 # message a second per chat, and a part refused with 429 would make the row go again whole,
 # its first part twice. Replies keep their parts back to back (a person is waiting).
 PART_GAP = 1.05
+CAPTION_LIMIT = 1024  # a photo's caption; a longer text goes as a message after the photo
+PHOTO_IDS = 64  # photo URLs whose Telegram file id is remembered
 log = logging.getLogger("thidua.telegram")
 
 
@@ -168,6 +171,16 @@ def _fit_bytes(value: str, limit: int) -> str:
     return data.decode("utf-8", "ignore") or "?"
 
 
+def _fits_caption(text: str) -> bool:
+    """True when `text` can be a photo's caption (Telegram counts UTF-16 units)."""
+    return utf16_len(text) <= CAPTION_LIMIT
+
+
+def _text_parts(text: str) -> list[str]:
+    """The messages a text goes out as (one, unless over the 4,096 limit; none when empty)."""
+    return split_text(text, MESSAGE_LIMIT)
+
+
 def map_error(exc: tg_error.TelegramError) -> ChannelError:
     """Map a PTB error into our exception tree."""
     if isinstance(exc, tg_error.RetryAfter):
@@ -219,6 +232,7 @@ class TelegramChannel:
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
         self._background = asyncio.Semaphore(BACKGROUND_CONCURRENCY)
+        self._photo_ids: dict[str, str] = {}  # a photo URL -> the file id Telegram gave it
         # (chat, key) -> the message `post_or_edit` keeps up to date (lost on restart: a new
         # message is posted then, which is all the person sees of it).
         self._edited: dict[tuple[str, str], int] = {}
@@ -328,10 +342,13 @@ class TelegramChannel:
             raise map_error(exc) from None
 
     def parts(self, message: Outbound) -> int:
-        """How many messages Telegram receives for `message` (long texts are split)."""
-        if message.document_path or message.photo_url:
+        """How many messages Telegram receives for `message` (long texts are split; a photo
+        whose text is too long for a caption comes first, the text after it)."""
+        if message.document_path:
             return 1
-        return max(len(split_text(message.text, MESSAGE_LIMIT)), 1)
+        if message.photo_url:
+            return 1 if _fits_caption(message.text) else 1 + len(_text_parts(message.text))
+        return max(len(_text_parts(message.text)), 1)
 
     async def _send(self, chat_id: str, message: Outbound, *, part_gap: float = 0.0) -> None:
         """Send one message; `part_gap` seconds between the parts of a long text to the chat."""
@@ -345,12 +362,28 @@ class TelegramChannel:
                 caption=message.text[:1024] or None,
             )
             return
+        parts = _text_parts(message.text)
         if message.photo_url:
-            await bot.send_photo(chat_id, message.photo_url, caption=message.text[:1024] or None)
-            return
-        parts = split_text(message.text, MESSAGE_LIMIT)
+            caption = _fits_caption(message.text)
+            # A photo sent once has a file id: 10,000 copies of it are not fetched 10,000 times.
+            photo = self._photo_ids.get(message.photo_url, message.photo_url)
+            sent = await bot.send_photo(
+                chat_id, photo, caption=message.text if caption and message.text else None
+            )
+            if sent.photo:
+                self._remember_photo(message.photo_url, sent.photo[-1].file_id)
+            if caption:
+                return
+            if part_gap:
+                await asyncio.sleep(part_gap)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             if index and part_gap:
                 await asyncio.sleep(part_gap)
             await bot.send_message(chat_id, part, reply_markup=keyboard(message) if last else None)
+
+    def _remember_photo(self, url: str, file_id: str) -> None:
+        """Keep the file id Telegram gave a photo URL (the most recent few)."""
+        self._photo_ids[url] = file_id
+        while len(self._photo_ids) > PHOTO_IDS:
+            self._photo_ids.pop(next(iter(self._photo_ids)))

@@ -319,7 +319,9 @@ CATALOGUE: dict[str, str] = {
     "xuat_gone": "That campaign or form no longer exists. Type xuat to choose again.",
     "xuat_failed": "The file could not be made just now; your data is safe. Please type xuat again in a few minutes.",
     # --- broadcasts in chat (thongbao) ---
-    "thongbao_ask_text": "Type the announcement in one message. Type huy to stop.",
+    "thongbao_ask_text": (
+        "Type the announcement in one message (you may add one photo). Type huy to stop."
+    ),
     "thongbao_empty": "The announcement is empty. Please type its text.",
     "thongbao_too_long": (
         "The announcement has {length} characters, over {limit}. Please shorten it, or send the "
@@ -331,14 +333,17 @@ CATALOGUE: dict[str, str] = {
     "thongbao_secretaries": "Secretaries only",
     "thongbao_level": "Everyone in the {level}",
     "thongbao_missing": "Units that have not sent a form",
-    "thongbao_one_unit": "One unit below",
+    "thongbao_one_unit": "One unit below, or several",
     "thongbao_bad_pick": "Which one did you mean? Please type a number from 1 to {count}.",
     "thongbao_no_forms": "Your units have no form yet.",
     "thongbao_ask_form": "Remind the units that have not sent which form? Type a number:\n{lines}",
-    "thongbao_ask_unit": "Type the unit's code or name, e.g. KP-01 or Khu phố 1.",
+    "thongbao_ask_unit": (
+        "Type the unit's code or name, e.g. KP-01 or Khu phố 1. For several, separate them "
+        "with commas, e.g. KP-01, KP-03."
+    ),
     "thongbao_unit_none": "No such unit under yours. Type its code or name again, or huy to stop.",
     "thongbao_unit_too_many": "{count} units match. Please be more specific, e.g. the code.",
-    "thongbao_unit_choices": "Which unit? Type a number:\n{lines}",
+    "thongbao_unit_choices": "Which unit? Type a number (several: e.g. 1,3):\n{lines}",
     "thongbao_refused": "Not sent: {reason}.",
     "channel_telegram": "Telegram",
     "channel_zalo": "Zalo",
@@ -347,7 +352,8 @@ CATALOGUE: dict[str, str] = {
     "thongbao_send_later": "Send at a time",
     "thongbao_starts_quiet": " It is quiet hours now, so it will start at {time}.",
     "thongbao_preview": (
-        "“{excerpt}”\nThe announcement will reach {count} people ({channels}), all within"
+        "“{excerpt}”{photo}\nThe announcement will reach {count} people{where} ({channels}),"
+        " all within"
         " {duration}.{starts}\nType a number:\n{lines}"
     ),
     "thongbao_within_minute": "a minute",
@@ -383,4 +389,26 @@ CATALOGUE: dict[str, str] = {
     "thongbao_state_unreachable": "blocked the bot",
     "thongbao_state_cancelled": "stopped",
     "thongbao_state_pending": "not sent yet",
+    "thongbao_units_unclear": (
+        "Not sure which unit {names} is. Type the codes or names again, separated by commas, "
+        "or huy to stop."
+    ),
+    "thongbao_in_units": " in {names}",
+    "thongbao_with_photo": " (with 1 photo)",
+    "thongbao_photo_ask_text": "Photo received. Type the text that goes with it.",
+    "thongbao_photo_added": "The photo was added to the announcement.",
+    "thongbao_photo_not_here": (
+        "An announcement takes one photo, sent while writing it. That message was not used."
+    ),
+    "thongbao_photo_no_links": (
+        "The server has no public address, so a photo cannot go with it. Send the announcement "
+        "as text, or ask the administrator to set [web].public_url and [web].secret."
+    ),
+    "thongbao_photo_failed": "The photo did not arrive. Send it again, or type the text.",
+    "thongbao_photo_too_big": (
+        "The photo is over {limit} MB and cannot be sent on. Send a smaller one, or type the text."
+    ),
+    "thongbao_photo_lost": (
+        "Not sent: the photo could not be stored. Type thongbao to write it again."
+    ),
 }

@@ -338,7 +338,8 @@ CATALOGUE: dict[str, str] = {
     ),
     # --- broadcasts in chat (thongbao) ---
     "thongbao_ask_text": (
-        "Anh/Chị gõ nội dung thông báo trong một tin nhắn. Gõ huy nếu muốn dừng."
+        "Anh/Chị gõ nội dung thông báo trong một tin nhắn (có thể gửi kèm một ảnh). Gõ huy "
+        "nếu muốn dừng."
     ),
     "thongbao_empty": "Thông báo chưa có nội dung. Anh/Chị gõ nội dung thông báo.",
     "thongbao_too_long": (
@@ -351,17 +352,22 @@ CATALOGUE: dict[str, str] = {
     "thongbao_secretaries": "Chỉ thư ký",
     "thongbao_level": "Mọi người ở các {level}",
     "thongbao_missing": "Các đơn vị chưa nộp một mẫu",
-    "thongbao_one_unit": "Một đơn vị cấp dưới",
+    "thongbao_one_unit": "Một đơn vị cấp dưới, hoặc vài đơn vị",
     "thongbao_bad_pick": "Chưa rõ Anh/Chị chọn mục nào. Anh/Chị gõ một số từ 1 đến {count}.",
     "thongbao_no_forms": "Chưa có mẫu nào của các đơn vị thuộc Anh/Chị.",
     "thongbao_ask_form": "Nhắc các đơn vị chưa nộp mẫu nào? Anh/Chị gõ số thứ tự:\n{lines}",
-    "thongbao_ask_unit": "Anh/Chị gõ mã hoặc tên đơn vị, ví dụ: KP-01 hoặc Khu phố 1.",
+    "thongbao_ask_unit": (
+        "Anh/Chị gõ mã hoặc tên đơn vị, ví dụ: KP-01 hoặc Khu phố 1. Nhiều đơn vị thì cách "
+        "nhau bằng dấu phẩy, ví dụ: KP-01, KP-03."
+    ),
     "thongbao_unit_none": (
         "Không thấy đơn vị nào như vậy thuộc Anh/Chị. Anh/Chị gõ lại mã hoặc tên, hoặc gõ huy "
         "để dừng."
     ),
     "thongbao_unit_too_many": ("Có {count} đơn vị khớp. Anh/Chị gõ cụ thể hơn, ví dụ mã đơn vị."),
-    "thongbao_unit_choices": "Đơn vị nào? Anh/Chị gõ số thứ tự:\n{lines}",
+    "thongbao_unit_choices": (
+        "Đơn vị nào? Anh/Chị gõ số thứ tự (nhiều đơn vị thì gõ ví dụ 1,3):\n{lines}"
+    ),
     "thongbao_refused": "Chưa gửi được: {reason}.",
     "channel_telegram": "Telegram",
     "channel_zalo": "Zalo",
@@ -370,7 +376,8 @@ CATALOGUE: dict[str, str] = {
     "thongbao_send_later": "Hẹn giờ gửi",
     "thongbao_starts_quiet": (" Bây giờ là giờ nghỉ nên thông báo sẽ bắt đầu gửi lúc {time}."),
     "thongbao_preview": (
-        "“{excerpt}”\nThông báo sẽ đến {count} người ({channels}), gửi hết trong {duration}."
+        "“{excerpt}”{photo}\nThông báo sẽ đến {count} người{where} ({channels}), gửi hết trong"
+        " {duration}."
         "{starts}\nAnh/Chị gõ số thứ tự:\n{lines}"
     ),
     "thongbao_within_minute": "chưa đến 1 phút",
@@ -411,4 +418,26 @@ CATALOGUE: dict[str, str] = {
     "thongbao_state_unreachable": "đã chặn bot",
     "thongbao_state_cancelled": "đã dừng",
     "thongbao_state_pending": "chưa gửi",
+    "thongbao_units_unclear": (
+        "Chưa rõ đơn vị {names}. Anh/Chị gõ lại mã hoặc tên, các đơn vị cách nhau bằng dấu "
+        "phẩy, hoặc gõ huy để dừng."
+    ),
+    "thongbao_in_units": " ở {names}",
+    "thongbao_with_photo": " (kèm 1 ảnh)",
+    "thongbao_photo_ask_text": "Đã nhận ảnh. Anh/Chị gõ nội dung thông báo đi kèm ảnh.",
+    "thongbao_photo_added": "Đã thêm ảnh vào thông báo.",
+    "thongbao_photo_not_here": (
+        "Thông báo chỉ kèm được một ảnh, gửi lúc soạn nội dung. Tin vừa rồi chưa được dùng."
+    ),
+    "thongbao_photo_no_links": (
+        "Máy chủ chưa có địa chỉ công khai nên chưa gửi kèm ảnh được. Anh/Chị gửi thông báo "
+        "bằng chữ, hoặc nhờ người quản trị điền [web].public_url và [web].secret."
+    ),
+    "thongbao_photo_failed": "Chưa nhận được ảnh. Anh/Chị gửi lại ảnh, hoặc gõ nội dung.",
+    "thongbao_photo_too_big": (
+        "Ảnh lớn quá {limit} MB nên không gửi đi được. Anh/Chị gửi ảnh nhỏ hơn, hoặc gõ nội dung."
+    ),
+    "thongbao_photo_lost": (
+        "Chưa gửi được: không lưu được ảnh kèm thông báo. Anh/Chị gõ thongbao để soạn lại."
+    ),
 }

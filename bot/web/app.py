@@ -42,6 +42,12 @@ CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".pdf": "application/pdf",
     ".zip": "application/zip",
+    # An announcement's photo, fetched by Telegram and Zalo (bot/broadcasts).
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
 }
 
 
@@ -129,10 +135,11 @@ async def download(request: Request) -> Response:
         log.info(logfmt("download", result="gone"))
         return pages.respond(pages.GONE, 404)
     log.info(logfmt("download", result="ok", method=request.method))
+    image = content_type(path).startswith("image/")  # a photo shows in the browser
     return FileResponse(
         path,
         media_type=content_type(path),
-        headers={**pages.NO_STORE, "Content-Disposition": attachment(path.name)},
+        headers={**pages.NO_STORE, "Content-Disposition": attachment(path.name, inline=image)},
     )
 
 
@@ -141,9 +148,10 @@ def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
-def attachment(name: str) -> str:
+def attachment(name: str, *, inline: bool = False) -> str:
     """Content-Disposition for `name`: the UTF-8 name (RFC 5987) and an ASCII fallback."""
-    return f"attachment; filename=\"{ascii_name(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def ascii_name(name: str) -> str:

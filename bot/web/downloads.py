@@ -95,8 +95,11 @@ class Downloads:
         """True when links can be made (`[web].public_url` and `[web].secret` are both set)."""
         return bool(self.public_url) and self._signer is not None
 
-    def publish(self, source: Path, name: str, now: datetime) -> str:
-        """Move the written file `source` behind a new link; return the link's full URL.
+    def publish(
+        self, source: Path, name: str, now: datetime, *, until: datetime | None = None
+    ) -> str:
+        """Move the written file `source` behind a new link, good until `until` (default: the
+        configured lifetime from `now`); return the link's full URL.
 
         Raises LinksUnavailable when `[web].public_url` or `[web].secret` is empty (the file
         stays where it was); an OSError if the file cannot be moved (nothing is published).
@@ -108,7 +111,7 @@ class Downloads:
         )
         if missing or self._signer is None:
             raise LinksUnavailable(missing)
-        expires = now + self.lifetime
+        expires = until if until is not None else now + self.lifetime
         file_id = self._place(source, clean_name(name), expires)
         token = self._signer.sign(file_id, expires)
         return f"{self.public_url}{PATH_PREFIX}{token}"
