@@ -1,6 +1,10 @@
-"""A synthetic country for the scale benchmarks: provinces × communes × residential areas.
+"""A country for the scale benchmarks: provinces × communes × residential areas.
 
-    build_country(path, provinces=34, communes=100, areas=30, registered=0.5)
+    build_country(path, provinces=34, communes=100, areas=30, registered=0.5, official=False)
+
+`official=True` takes the real 34 provinces and 3,321 communes of the official 2025 list (the
+residential areas below them are invented, as each ward's own list would be); else all is made
+up, `communes` to a province.
 
 Units, one enrolled representative per residential area, a campaign over the whole country
 with a registration form due on 30/11/2023, and registrations for a share of the areas (a
@@ -15,7 +19,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from bot import admin
+from bot import admin, official_units
 from bot.config import Settings
 from storage.db import open_database
 
@@ -53,6 +57,22 @@ def settings_for(path: Path) -> Settings:
     )
 
 
+Tree = list[tuple[str, str, list[tuple[str, str]]]]
+
+
+def country_tree(provinces: int, communes: int, *, official: bool) -> Tree:
+    """(code, name, [(commune code, name)]) per province: the first `provinces` of the official
+    2025 list with all their communes (3,321 in all), or invented ones, `communes` each."""
+    if official:
+        listed = official_units.provinces()[:provinces]
+        return [(p.code, p.name, [(c.code, c.name) for c in p.communes]) for p in listed]
+    return [
+        (f"T{p:02d}", f"Tỉnh {p + 1}", [(f"T{p:02d}X{c:03d}", f"Xã {c + 1} (T{p:02d})")
+                                         for c in range(communes)])
+        for p in range(provinces)
+    ]  # fmt: skip
+
+
 def build_country(
     path: Path,
     *,
@@ -61,10 +81,12 @@ def build_country(
     areas: int = 30,
     registered: float = 0.5,
     full: bool = False,
+    official: bool = False,
 ) -> dict[str, int]:
     """Create the database at `path`; return counts of what it holds.
 
     `full`: every registration answers every question (the export benchmark), not just two.
+    `official`: the real provinces and communes (`communes` is then the list's own count).
     """
     settings = settings_for(path)
 
@@ -84,12 +106,10 @@ def build_country(
     )
     rows = []
     area_codes: list[str] = []
-    for p in range(provinces):
-        pc = f"T{p:02d}"
-        rows.append((pc, f"Tỉnh {p + 1}", "tinh", "VN", f"/VN/{pc}/", 1))
-        for c in range(communes):
-            cc = f"{pc}X{c:03d}"
-            rows.append((cc, f"Xã {c + 1} ({pc})", "xa", pc, f"/VN/{pc}/{cc}/", 2))
+    for pc, province, names in country_tree(provinces, communes, official=official):
+        rows.append((pc, province, "tinh", "VN", f"/VN/{pc}/", 1))
+        for cc, commune in names:
+            rows.append((cc, commune, "xa", pc, f"/VN/{pc}/{cc}/", 2))
             for a in range(areas):
                 ac = f"{cc}K{a:02d}"
                 rows.append(

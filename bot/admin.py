@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from bot import invites, org
+from bot import invites, official_units, org
 from bot.campaigns.loader import load_file
 from bot.campaigns.model import STORED_DEFINITION, Campaign
 from bot.config import Settings
@@ -41,6 +41,7 @@ class ImportReport:
     total: int
     new: int
     updated: int
+    warnings: tuple[str, ...] = ()  # 'FILE:LINE: CODE: vi / en', said but not refused
 
 
 def read_text_file(path: Path) -> str:
@@ -61,12 +62,37 @@ async def import_units(db: Database, settings: Settings, path: Path) -> ImportRe
     """Import a units CSV all or nothing; Refused lists every bad row."""
     content = read_text_file(path)
     async with db.transaction() as repos:
-        plan = org.plan_import(content, await repos.units.all(), settings.org)
+        plan = org.plan_import(content, await repos.units.all(merged=True), settings.org)
         if plan.problems:
             raise Refused([p.render(str(path)) for p in plan.problems])
         await org.apply_import(repos, plan)
     total = plan.new + plan.updated + plan.unchanged
-    return ImportReport(total=total, new=plan.new, updated=plan.updated)
+    warnings = tuple(w.render(str(path)) for w in plan.warnings)
+    return ImportReport(total=total, new=plan.new, updated=plan.updated, warnings=warnings)
+
+
+async def seed_province(
+    db: Database, settings: Settings, typed: str, *, dry_run: bool = False
+) -> official_units.SeedPlan:
+    """Create or update a province and its communes from the official 2025 list, at the first
+    two levels of `[org].levels` (with `dry_run`, only plan it); Refused says why not."""
+    levels = settings.org.level_ids()
+    if len(levels) < 2:
+        raise Refused(
+            [
+                "cần ít nhất hai cấp trong [org].levels (tỉnh, xã) / "
+                "[org].levels needs at least two levels (province, commune)"
+            ]
+        )
+    try:
+        province = official_units.find_province(typed)
+        async with db.read() if dry_run else db.transaction() as repos:
+            plan = official_units.plan_seed(province, await repos.units.all(merged=True), levels)
+            if not dry_run:
+                await repos.units.upsert_many(plan.units)
+    except official_units.OfficialRefusal as exc:
+        raise Refused(exc.lines) from None
+    return plan
 
 
 async def find_unit(repos: Repos, typed: str) -> Unit:
@@ -76,11 +102,19 @@ async def find_unit(repos: Repos, typed: str) -> Unit:
     """
     code = typed.strip()
     exact = await repos.units.get(code) if code else None
-    if exact is not None:
-        return exact
-    matches = await repos.units.find_nocase(code) if code else []
+    matches = [exact] if exact else await repos.units.find_nocase(code) if code else []
     if len(matches) == 1:
-        return matches[0]
+        found = matches[0]
+        if found.merged_into:
+            # Kept as history only: its members and submissions are the other unit's now.
+            raise Refused(
+                [
+                    f"đơn vị {found.code} đã được gộp vào {found.merged_into}, hãy dùng mã"
+                    f" {found.merged_into} / unit {found.code} was merged into"
+                    f" {found.merged_into}; use {found.merged_into}"
+                ]
+            )
+        return found
     if matches:
         # Imports refuse codes that differ only in case; an older database may still hold some.
         codes = ", ".join(u.code for u in matches)

@@ -21,9 +21,10 @@ from bot.digest import service
 from bot.digest.render import render
 from bot.logs import setup_logging
 from bot.texts import VI
-from storage.db import DatabaseNotReady, open_database
+from storage.db import DatabaseNotReady, DatabaseTooNew, open_database, program_version
 from storage.models import Role, Unit
 from storage.repos import Repos
+from storage.restore import BackupUnusable, DatabaseInUse, restore
 
 OK, REFUSED, USAGE = 0, 1, 2
 
@@ -152,6 +153,22 @@ def _not_ready_line(exc: DatabaseNotReady) -> str:
     )
 
 
+def _too_new_line(exc: DatabaseTooNew) -> str:
+    """Say that a newer thidua-bot wrote the database, and which one this needs."""
+    mine = program_version()
+    by_vi = f" do thidua-bot {exc.program} ghi" if exc.program else ""
+    by_en = f", written by thidua-bot {exc.program}" if exc.program else ""
+    need_vi = f"thidua-bot {exc.program} trở lên" if exc.program else "bản thidua-bot đã ghi nó"
+    need_en = f"thidua-bot {exc.program} or newer" if exc.program else "the one that wrote it"
+    return (
+        f"{exc.path}: cơ sở dữ liệu phiên bản {exc.version}{by_vi}, mới hơn chương trình này"
+        f" (thidua-bot {mine} đọc được tới phiên bản {exc.expected}); hãy cài {need_vi}, hoặc"
+        f" phục hồi bản sao lưu làm bằng bản này / the database is version {exc.version}{by_en},"
+        f" newer than this program (thidua-bot {mine} reads up to version {exc.expected});"
+        f" install {need_en}, or restore a backup made with this one"
+    )
+
+
 def _refuse(args: argparse.Namespace, lines: list[str]) -> int:
     for line in lines:
         print(line, file=sys.stderr)
@@ -187,12 +204,102 @@ async def cmd_units_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import units from a CSV, all or nothing."""
     async with open_database(settings.database.path) as db:
         report = await admin.import_units(db, settings, Path(args.file))
+    # Warnings go to stderr: stdout stays the result (one JSON object with --json).
+    for line in report.warnings:
+        print(f"{line} (cảnh báo / warning)", file=sys.stderr)
+    payload: dict[str, Any] = {
+        "ok": True,
+        "imported": report.total,
+        "new": report.new,
+        "updated": report.updated,
+    }
+    if report.warnings:  # only then: scripts that compare the whole object keep working
+        payload["warnings"] = list(report.warnings)
     _emit(
         args,
-        {"ok": True, "imported": report.total, "new": report.new, "updated": report.updated},
+        payload,
         [
             f"Đã nhập {report.total} đơn vị ({report.new} mới, {report.updated} cập nhật) / "
             f"imported {report.total} units ({report.new} new, {report.updated} updated)"
+        ],
+    )
+    return OK
+
+
+async def cmd_units_seed(args: argparse.Namespace, settings: Settings) -> int:
+    """Create or update a province and its communes from the official 2025 list."""
+    async with open_database(settings.database.path, read_only=args.dry_run) as db:
+        plan = await admin.seed_province(db, settings, args.province, dry_run=args.dry_run)
+    root, renamed = plan.root, len(plan.renamed)
+    total = len(plan.new) + renamed + plan.unchanged
+    counts_vi = f"{len(plan.new)} mới, {renamed} cập nhật, {plan.unchanged} không đổi"
+    counts_en = f"{len(plan.new)} new, {renamed} updated, {plan.unchanged} unchanged"
+    if args.dry_run:
+        head_vi, head_en = "Sẽ nhập (chưa ghi gì)", "would seed (nothing written)"
+    else:
+        head_vi, head_en = "Đã nhập", "seeded"
+    human = [
+        f"{head_vi} {root.name} (mã {root.code}) và {plan.communes} xã, phường theo danh sách"
+        f" chính thức 2025: {total} đơn vị ({counts_vi}) / {head_en} {root.name} (code"
+        f" {root.code}) and its {plan.communes} communes from the official 2025 list: {total}"
+        f" units ({counts_en})"
+    ]
+    if args.dry_run:
+        human += [f"  + {u.code}  {u.name}" for u in plan.new]
+    human += [f"  ~ {a.code}  {b.name} ← {a.name}" for a, b in plan.renamed]
+    human += [
+        f"  ? {u.code}  {u.name}: không có trong danh sách chính thức (đã gộp? xem thidua units"
+        " merge) / not in the official list (merged? see thidua units merge)"
+        for u in plan.unofficial
+    ]
+    human += [
+        f"  = {u.code}  {u.name}: đã gộp vào {u.merged_into}, giữ nguyên / merged into"
+        f" {u.merged_into}, left as it is"
+        for u in plan.merged
+    ]
+    payload = {
+        "ok": True,
+        "dry_run": args.dry_run,
+        "province": {"code": root.code, "name": root.name, "official_code": plan.province.code},
+        "communes": plan.communes,
+        "new": len(plan.new),
+        "updated": renamed,
+        "unchanged": plan.unchanged,
+        "merged": [u.code for u in plan.merged],
+        "not_official": [u.code for u in plan.unofficial],
+    }
+    _emit(args, payload, human)
+    return OK
+
+
+async def cmd_units_merge(args: argparse.Namespace, settings: Settings) -> int:
+    """Merge units into one: their members, submissions and history move to it."""
+    from bot.unit_merge import merge_units
+
+    now = settings.make_clock().now()
+    async with open_database(settings.database.path) as db, db.transaction() as repos:
+        report = await merge_units(repos, args.old, args.into, force=args.force, now=now)
+    olds = ", ".join(u.code for u in report.merged)
+    into, moved = report.into.code, report.moved
+    _emit(
+        args,
+        {
+            "ok": True,
+            "into": into,
+            "merged": [u.code for u in report.merged],
+            "members": moved.members,
+            "drafts": moved.drafts,
+            "submissions": moved.submissions,
+            "invites": moved.invites,
+            "children": moved.children,
+        },
+        [
+            f"Đã gộp {olds} vào {into}: chuyển {moved.members} người, {moved.submissions} bài"
+            f" gửi, {moved.drafts} bản nháp, {moved.invites} mã mời chưa dùng, {moved.children}"
+            f" đơn vị cấp dưới; {olds} được giữ làm lịch sử / merged {olds} into {into}: moved"
+            f" {moved.members} members, {moved.submissions} submissions, {moved.drafts} drafts,"
+            f" {moved.invites} unused invites, {moved.children} units below; {olds} kept as"
+            " history"
         ],
     )
     return OK
@@ -203,12 +310,15 @@ async def cmd_units_list(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings.database.path, read_only=True) as db, db.read() as repos:
         if args.under:
             root = await admin.find_unit(repos, args.under)
-            units = await repos.units.subtree(root)
+            units = await repos.units.subtree(root, merged=True)
             base = root.depth
         else:
-            units, base = await repos.units.all(), 0
+            units, base = await repos.units.all(merged=True), 0
     payload = {
-        "units": [u.model_dump(include={"code", "name", "level", "parent_code"}) for u in units]
+        "units": [
+            u.model_dump(include={"code", "name", "level", "parent_code", "merged_into"})
+            for u in units
+        ]
     }
     _emit(args, payload, org.render_tree(units, settings.org, base))
     return OK
@@ -491,6 +601,73 @@ async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+async def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Put a checked backup in place of the database (the bot stopped); keep the old file aside."""
+    backup, target = Path(args.backup), Path(settings.database.path)
+    if not backup.is_file():
+        raise Refused([f"{backup}: không có tệp sao lưu này / no such backup file"])
+    stamp = f"{settings.make_clock().now().astimezone(settings.schedule.zone()):%Y%m%d-%H%M%S}"
+    try:
+        done = restore(backup, target, stamp)
+    except BackupUnusable as exc:
+        raise Refused([_unusable_line(exc)]) from None
+    except DatabaseInUse:
+        raise Refused(
+            [
+                f"{target}: cơ sở dữ liệu đang mở (bot đang chạy?); hãy dừng bot trước, ví dụ"
+                " systemctl stop thidua / the database is open (is the bot running?); stop it"
+                " first, e.g. systemctl stop thidua"
+            ]
+        ) from None
+    except sqlite3.Error as exc:
+        raise FileFailure(
+            str(backup), exc, "không dùng được bản sao lưu", "cannot use the backup"
+        ) from exc
+    except OSError as exc:
+        where = str(exc.filename or target)
+        raise FileFailure(where, exc, "phục hồi thất bại", "restore failed") from exc
+    async with open_database(target, migrate=False) as db:
+        applied = await db.migrate()
+        version = await db.schema_version()
+    where = settings.database.location()
+    human = [
+        f"Đã phục hồi {where} từ {backup} (phiên bản {version}) / restored {where} from"
+        f" {backup} (version {version})"
+    ]
+    if applied:
+        human.append(
+            f"Đã nâng cấp bản sao lưu từ phiên bản {done.version} / upgraded the backup from"
+            f" version {done.version}"
+        )
+    if done.aside is not None:
+        human.append(f"Tệp cũ để ở / the old file is kept at {done.aside}")
+    payload = {
+        "ok": True,
+        "database": str(target),
+        "backup": str(backup),
+        "version": version,
+        "applied": applied,
+        "aside": None if done.aside is None else str(done.aside),
+    }
+    _emit(args, payload, human)
+    return OK
+
+
+def _unusable_line(exc: BackupUnusable) -> str:
+    """Say why a backup cannot be restored."""
+    if not exc.problems:
+        return (
+            f"{exc.path}: không phải bản sao lưu của thidua (không có bảng nào), không phục hồi /"
+            " not a thidua backup (it holds no thidua tables); nothing restored"
+        )
+    more = len(exc.problems) - 1
+    extra_vi, extra_en = (f" (và {more} lỗi khác)", f" (and {more} more)") if more else ("", "")
+    return (
+        f"{exc.path}: bản sao lưu bị hỏng, không phục hồi: {exc.problems[0]}{extra_vi} /"
+        f" the backup is damaged; nothing restored: {exc.problems[0]}{extra_en}"
+    )
+
+
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run every enabled channel until SIGINT/SIGTERM."""
     from bot.runtime import run_bot
@@ -548,6 +725,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("list", cmd_units_list, "print the tree", units_sub)
     p.add_argument("--under", default=None)
+    p.add_argument("--json", action="store_true")
+    p = add(
+        "seed",
+        cmd_units_seed,
+        "create or update a province and its communes from the official 2025 list",
+        units_sub,
+    )
+    p.add_argument("province", help='name (with or without diacritics) or code, e.g. "Đắk Lắk"')
+    p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+    p.add_argument("--json", action="store_true")
+    p = add(
+        "merge", cmd_units_merge, "merge units into one (the old ones stay as history)", units_sub
+    )
+    p.add_argument("old", nargs="+", metavar="OLD")
+    p.add_argument("--into", required=True, metavar="NEW")
+    p.add_argument("--force", action="store_true", help="merge across different parents")
     p.add_argument("--json", action="store_true")
 
     p = add("invite", cmd_invite, "create a single-use invite code")
@@ -621,6 +814,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("backup", cmd_backup, "an online, consistent copy of the database")
     p.add_argument("path")
     p.add_argument("--json", action="store_true")
+    p = add("restore", cmd_restore, "put a backup in place of the database (bot stopped)")
+    p.add_argument("backup")
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -650,6 +846,8 @@ def main(argv: list[str] | None = None) -> int:
         return _refuse(args, exc.lines)
     except DatabaseNotReady as exc:
         return _refuse(args, [_not_ready_line(exc)])
+    except DatabaseTooNew as exc:
+        return _refuse(args, [_too_new_line(exc)])
     except FileFailure as exc:
         if debug:
             raise

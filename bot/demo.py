@@ -25,6 +25,10 @@ from storage.db import open_database
 from storage.models import Role
 
 DEMO_START = datetime.fromisoformat("2023-11-20T08:00:00+07:00")
+# A real province and ward of the official 2025 list (`thidua units seed`); the residential
+# areas below the ward are the ward's own list, as in life.
+PROVINCE = "Đắk Lắk"
+WARD = "Phường Buôn Ma Thuột"
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
@@ -45,10 +49,10 @@ class Person:
 # The chat id stays a short handle (as with `thidua chat --user`); the transcript names people
 # the way a ward office would.
 CAST = {
-    "chi-hoa": Person("Nguyễn Thị Hoa", "Chị Hoa", "văn phòng Phường Mẫu"),
+    "chi-hoa": Person("Nguyễn Thị Hoa", "Chị Hoa", f"văn phòng {WARD}"),
     "ba-lan": Person("Trần Thị Lan", "Cô Lan", "Khu phố 1"),
     "ong-tu": Person("Lê Văn Tư", "Ông Tư", "Khu phố 2"),
-    "anh-minh": Person("Phạm Văn Minh", "Anh Minh", "thư ký Phường Mẫu"),
+    "anh-minh": Person("Phạm Văn Minh", "Anh Minh", f"thư ký {WARD}"),
     "co-ba": Person("Võ Thị Ba", "Cô Ba", "Khu phố 3"),
 }
 
@@ -93,6 +97,7 @@ class Demo:
     def __init__(self, router: Router, clock: ManualClock, out: TextIO) -> None:
         self.router, self.clock, self.out = router, clock, out
         self.codes: dict[str, str] = {}
+        self.ward = ""  # the ward's official code, once the province is seeded
 
     def heading(self, title: str) -> None:
         """Print a section heading."""
@@ -151,8 +156,10 @@ class Demo:
         return str(info["code"])
 
 
-def _units_csv() -> str:
-    return resources.files("bot").joinpath("data/units.csv").read_text("utf-8")
+def _residential_areas(ward: str) -> str:
+    """The ward's own units file: four residential areas (khu phố) below its official code."""
+    rows = [f"KP-{n:02d},Khu phố {n},khu_dan_cu,{ward}" for n in range(1, 5)]
+    return "\n".join(["code,name,level,parent", *rows]) + "\n"
 
 
 def sample_campaign() -> Path:
@@ -172,8 +179,6 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     settings = Settings(database={"path": str(db_path)}, telegram={"enabled": False})
     clock = ManualClock(DEMO_START)
-    units_file = out_dir / "units.csv"
-    units_file.write_text(_units_csv(), encoding="utf-8")
     stream.write(
         "Bản chạy thử thidua-bot: một đợt thi đua từ đầu đến cuối, không cần mạng, không cần"
         f" mã bot.\nĐồng hồ giả lập bắt đầu lúc {DEMO_START:%H:%M}, {day(DEMO_START)}; mọi người"
@@ -183,7 +188,7 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
         router = Router(db, settings, clock, links=BotLinks(None))
         router.register("console", TranscriptChannel(stream))
         demo = Demo(router, clock, stream)
-        await _set_up(demo, units_file)
+        await _set_up(demo, out_dir)
         await _enrolment(demo)
         await _registrations(demo)
         await _amendment_and_status(demo)
@@ -193,18 +198,34 @@ async def run_demo(out_dir: Path, out: TextIO | None = None) -> None:
     stream.write(f"\nHết bản chạy thử. Cơ sở dữ liệu của bản chạy thử: {db_path}\n")
 
 
-async def _set_up(demo: Demo, units_file: Path) -> None:
+async def _set_up(demo: Demo, out_dir: Path) -> None:
     demo.heading("1. Chuẩn bị trên dòng lệnh (quản trị)")
     settings, db = demo.router.settings, demo.router.db
+    plan = await admin.seed_province(db, settings, PROVINCE)
+    demo.ward = next(u.code for u in plan.new if u.name == WARD)
+    demo.out.write(
+        f'  $ thidua units seed "{PROVINCE}"\n      Đã nhập {plan.root.name} và'
+        f" {plan.communes} xã, phường theo danh sách chính thức 2025\n"
+    )
+    units_file = out_dir / "units.csv"
+    units_file.write_text(_residential_areas(demo.ward), encoding="utf-8")
     report = await admin.import_units(db, settings, units_file)
-    demo.out.write(f"  $ thidua units import {units_file}\n      Đã nhập {report.total} đơn vị\n")
-    campaign_file = sample_campaign()
+    demo.out.write(
+        f"  $ thidua units import {units_file}\n      Đã nhập {report.total} khu phố của"
+        f" {WARD} (mã {demo.ward})\n"
+    )
+    # The sample campaign names a sample ward as its scope: here it is the real one.
+    campaign_file = out_dir / sample_campaign().name
+    text = sample_campaign().read_text("utf-8")
+    campaign_file.write_text(
+        re.sub(r'(?m)^scope = ".*"$', f'scope = "{demo.ward}"', text, count=1), "utf-8"
+    )
     campaign, _ = await admin.load_campaign(db, settings, campaign_file, demo.clock.now())
     demo.out.write(
         f"  $ thidua campaign load {campaign_file.name}\n"
         f"      Đã nạp đợt thi đua {campaign.campaign.code}: {len(campaign.forms)} biểu mẫu\n"
     )
-    demo.codes["admin"] = await demo.invite("X-MAU", Role.ADMIN)
+    demo.codes["admin"] = await demo.invite(demo.ward, Role.ADMIN)
 
 
 async def _enrolment(demo: Demo) -> None:
@@ -274,7 +295,7 @@ async def _amendment_and_status(demo: Demo) -> None:
     demo.note(day(demo.clock.now()))
     for text in ("trangthai", "1", "sua 8", "150", "gui"):
         await demo.say("ba-lan", text)
-    await demo.say("anh-minh", f"/start {await demo.invite('X-MAU', Role.SECRETARY)}")
+    await demo.say("anh-minh", f"/start {await demo.invite(demo.ward, Role.SECRETARY)}")
     await demo.say("anh-minh", "trangthai")
 
 
@@ -344,14 +365,15 @@ async def _exports(demo: Demo, out_dir: Path) -> None:
             settings,
             campaign="dai-hoi-mttq-2024",
             form="dang-ky",
-            unit_code="X-MAU",
+            unit_code=demo.ward,
             fmt=fmt,
             target=target,
             now=demo.clock.now(),
         )
         demo.out.write(
             f"\n  $ thidua export --campaign dai-hoi-mttq-2024 --form dang-ky --format {fmt}"
-            f" --out {target} --unit X-MAU\n      Đã ghi {target} ({kind}, {written.rows} dòng)\n"
+            f" --out {target} --unit {demo.ward}\n      Đã ghi {target} ({kind},"
+            f" {written.rows} dòng)\n"
         )
 
 

@@ -133,6 +133,11 @@ async def redeem(
     if invite.expires_at <= now:
         return RedeemResult(Redemption.EXPIRED, invite=invite)
     unit = await repos.units.get(invite.unit_code)
+    # A code made for a unit that was merged since (`thidua units merge`) enrols into the unit
+    # it was merged into; a merge moves unused codes itself, this catches one made mid-merge.
+    # No loop: a unit is only ever merged into a live one, so the chain ends.
+    while unit is not None and unit.merged_into is not None:
+        unit = await repos.units.get(unit.merged_into)
     if unit is None:  # the unit was removed after the invite was made
         return RedeemResult(Redemption.EXPIRED, invite=invite)
     was_member = await repos.members.find(channel, user_id) is not None

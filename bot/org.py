@@ -6,8 +6,10 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from bot import official_units
 from bot.config import OrgConfig
 from storage.models import Unit
 from storage.repos import Repos
@@ -43,6 +45,8 @@ class ImportPlan:
 
     units: list[Unit] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # Said, not refused: a commune's name the official list does not have, a merged unit.
+    warnings: list[RowProblem] = field(default_factory=list)
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -205,6 +209,7 @@ def plan_import(content: str, existing: list[Unit], org: OrgConfig) -> ImportPla
         code: _with_parent(row, folded.get(row.parent.casefold(), row.parent))
         for code, row in by_code.items()
     }
+    merged: dict[str, str] = {u.code: u.merged_into for u in existing if u.merged_into}
     # The tree after the import: existing units, overridden by the file.
     parent_of: dict[str, str | None] = {u.code: u.parent_code for u in existing}
     parent_of.update({code: (row.parent or None) for code, row in by_code.items()})
@@ -227,12 +232,22 @@ def plan_import(content: str, existing: list[Unit], org: OrgConfig) -> ImportPla
                     "the parent chain loops back to this unit",
                 )
             )
+        elif row.parent in merged:
+            plan.problems.append(
+                RowProblem(
+                    row.line,
+                    row.code,
+                    f"đơn vị cấp trên {row.parent} đã được gộp vào {merged[row.parent]}",
+                    f"the parent {row.parent} was merged into {merged[row.parent]}",
+                )
+            )
     plan.problems.sort(key=lambda p: p.line)
     if plan.problems:
         return plan
     names = {u.code: (u.name, u.level) for u in existing}
     names.update({code: (row.name, row.level) for code, row in by_code.items()})
     plan.units = _with_paths(parent_of, names)
+    plan.warnings = _warnings(by_code.values(), plan.units, merged, org)
     before = {u.code: (u.name, u.level, u.parent_code) for u in existing}
     for code, row in by_code.items():
         if code not in before:
@@ -242,6 +257,36 @@ def plan_import(content: str, existing: list[Unit], org: OrgConfig) -> ImportPla
         else:
             plan.unchanged += 1
     return plan
+
+
+def _warnings(
+    rows: Iterable[_Row], units: list[Unit], merged: dict[str, str], org: OrgConfig
+) -> list[RowProblem]:
+    """What an import says without refusing: a row that updates a merged unit (history), and a
+    commune-level row under an official province whose name the official 2025 list does not
+    have there (with the official or the closest name)."""
+    levels = org.level_ids()
+    by_code = {u.code: u for u in units}
+    warnings: list[RowProblem] = []
+    for row in sorted(rows, key=lambda r: r.line):
+        if row.code in merged:
+            warnings.append(
+                RowProblem(
+                    row.line,
+                    row.code,
+                    f"đơn vị này đã được gộp vào {merged[row.code]}, chỉ còn là lịch sử",
+                    f"this unit was merged into {merged[row.code]} and is kept only as history",
+                )
+            )
+            continue
+        parent = by_code.get(row.parent)
+        if len(levels) < 2 or row.level != levels[1] or parent is None or parent.level != levels[0]:
+            continue
+        province = official_units.province_of(parent)
+        found = province.commune_warning(row.name) if province else None
+        if found:
+            warnings.append(RowProblem(row.line, row.code, *found))
+    return warnings
 
 
 def _row_problem(row: _Row, levels: set[str], seen: dict[str, _Row]) -> RowProblem | None:
@@ -352,7 +397,9 @@ async def unit_title(repos: Repos, unit: Unit, org: OrgConfig) -> str:
 
 
 def render_tree(units: list[Unit], org: OrgConfig, base_depth: int = 0) -> list[str]:
-    """Return the units as indented lines, 'CODE  Name (Level)'."""
+    """Return the units as indented lines, 'CODE  Name (Level)', a merged one marked."""
     return [
-        f"{'  ' * (u.depth - base_depth)}{u.code}  {u.name} ({org.label(u.level)})" for u in units
+        f"{'  ' * (u.depth - base_depth)}{u.code}  {u.name} ({org.label(u.level)})"
+        + (f" [đã gộp vào / merged into {u.merged_into}]" if u.merged_into else "")
+        for u in units
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.metadata
 import os
 import pickle
 import re
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from storage.connection import LoopConnection
+from storage.connection import LoopConnection, retry_busy
 from storage.repos import Repos
 
 # Zero: SQLite must never sleep on the event loop; storage/connection.retry_busy waits instead.
@@ -60,6 +61,48 @@ class DatabaseNotReady(Exception):
         self.path = path
         self.version = version  # None: the file does not exist
         self.expected = expected
+
+
+class DatabaseTooNew(Exception):
+    """The database was migrated by a newer program than this one: this code must not touch it.
+
+    `program` is the thidua-bot version that applied its latest migration, when it recorded it.
+    """
+
+    def __init__(self, path: str, *, version: int, expected: int, program: str | None) -> None:
+        super().__init__(path)
+        self.path = path
+        self.version = version
+        self.expected = expected  # the newest schema this code knows
+        self.program = program
+
+
+# The meta key naming the program that applied the latest migration: the oldest one that can
+# read the database, which an older program names when it refuses the database.
+SCHEMA_PROGRAM_KEY = "schema_program"
+
+
+def program_version() -> str:
+    """Return the installed thidua-bot version ("unknown" when run from an uninstalled tree)."""
+    try:
+        return importlib.metadata.version("thidua-bot")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def refuse_newer_schema(conn: sqlite3.Connection, path: str) -> int:
+    """Return the schema version of `conn`; raise DatabaseTooNew if newer than the code."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    expected = len(bundled_migrations())
+    if version <= expected:
+        return version
+    program: str | None = None
+    # Whatever a newer schema did to `meta`, failing to read it only loses the hint.
+    with contextlib.suppress(sqlite3.Error):
+        rows = conn.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_PROGRAM_KEY,))
+        found = rows.fetchone()
+        program = str(found[0]) if found else None
+    raise DatabaseTooNew(path, version=version, expected=expected, program=program)
 
 
 class ChildFailed(Exception):
@@ -186,7 +229,28 @@ class Database:
                     await self._rollback()
                     raise
                 applied.append(migration.number)
+            if applied:
+                await self._record_schema_program()
         return applied
+
+    async def _record_schema_program(self) -> None:
+        """Note which program applied the latest migration (once `meta` exists)."""
+        found = await self.conn.execute_fetchall(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        )
+        if found:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                await Repos(self.conn, self.memo).meta.put(SCHEMA_PROGRAM_KEY, program_version())
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                await self._rollback()
+                raise
+
+    async def refuse_if_newer(self) -> None:
+        """Raise DatabaseTooNew when a newer program has migrated this database."""
+        raw, path = self.conn.raw, self.path
+        await retry_busy(lambda: refuse_newer_schema(raw, path), what="schema version")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Repos]:
@@ -300,13 +364,16 @@ async def open_database(
     """Open (and by default migrate) the database for the duration of the block.
 
     `read_only` never creates, migrates or writes: it raises DatabaseNotReady when the file
-    is missing or its schema is older than the code, and ignores `migrate`.
+    is missing or its schema is older than the code, and ignores `migrate`. Every mode raises
+    DatabaseTooNew for a schema newer than the code: an older program would misread it, and
+    could write rows its newer schema forbids.
     """
     db = Database(path)
     if read_only and not os.path.exists(db.path):  # noqa: ASYNC240 (see _open_read_only)
         raise DatabaseNotReady(db.path, version=None, expected=len(bundled_migrations()))
     await db.open(read_only=read_only)
     try:
+        await db.refuse_if_newer()
         if read_only:
             version, expected = await db.schema_version(), len(bundled_migrations())
             if version < expected:

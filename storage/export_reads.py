@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from storage.reads import PATH_END
+from storage.reads import LIVE, PATH_END
 
 
 class StoredCampaign(NamedTuple):
@@ -214,7 +214,7 @@ def amendments(
 def expected_count(conn: sqlite3.Connection, *, level: str, root_path: str) -> int:
     """Return how many units of `level` lie under `root_path` (those expected to send)."""
     row = conn.execute(
-        "SELECT count(*) FROM units WHERE path >= ? AND path < ? AND level = ?",
+        f"SELECT count(*) FROM units WHERE path >= ? AND path < ? AND level = ? AND {LIVE}",
         (root_path, root_path + PATH_END, level),
     ).fetchone()
     return int(row[0])
@@ -228,7 +228,7 @@ def missing_units(
     rows = conn.execute(
         "SELECT u.code, u.name, u.parent_code, p.name FROM units AS u"
         " LEFT JOIN units AS p ON p.code = u.parent_code"
-        " WHERE u.path >= ? AND u.path < ? AND u.level = ?"
+        f" WHERE u.path >= ? AND u.path < ? AND u.level = ? AND u.{LIVE}"
         " AND NOT EXISTS (SELECT 1 FROM submissions AS s"
         "   WHERE s.campaign_code = ? AND s.form_id = ? AND s.unit_code = u.code)"
         " ORDER BY u.path",

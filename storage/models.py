@@ -28,6 +28,8 @@ class Unit(BaseModel):
     parent_code: str | None = None
     path: str = ""
     depth: int = 0
+    # The unit it was merged into (`thidua units merge`): kept as history, out of the live tree.
+    merged_into: str | None = None
 
     def contains(self, other: Unit) -> bool:
         """True when `other` is this unit or below it."""

@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 # Above every character a unit code may hold: "/X/" ≤ every path under it < "/X/" + this.
 PATH_END = "\uffff"
+# The live tree: a merged unit (`thidua units merge`) stays as history, expected by no form.
+LIVE = "merged_into IS NULL"
 
 
 class UnitRow(NamedTuple):
@@ -96,7 +98,7 @@ def unit(conn: sqlite3.Connection, code: str) -> UnitRow | None:
 def children(conn: sqlite3.Connection, code: str) -> list[UnitRow]:
     """Return the units directly below `code` (the groups of a big digest), in tree order."""
     rows = conn.execute(
-        f"SELECT {_UNIT} FROM units WHERE parent_code = ? ORDER BY path", (code,)
+        f"SELECT {_UNIT} FROM units WHERE parent_code = ? AND {LIVE} ORDER BY path", (code,)
     ).fetchall()
     return [_unit(row) for row in rows]
 
@@ -160,7 +162,7 @@ def form_tallies(
         " FROM units AS u"
         " LEFT JOIN submissions AS s"
         "   ON s.campaign_code = ? AND s.form_id = ? AND s.unit_code = u.code"
-        " WHERE u.path >= ? AND u.path < ? AND u.level = ?"
+        f" WHERE u.path >= ? AND u.path < ? AND u.level = ? AND u.{LIVE}"
         " GROUP BY u.path ORDER BY u.path",
         (after, after, campaign_code, form_id, root_path, root_path + PATH_END, level),
     ).fetchall()
@@ -200,7 +202,7 @@ _PER_UNIT = (
     " FROM units AS u"
     " LEFT JOIN submissions AS s"
     "   ON s.campaign_code = ? AND s.form_id = ? AND s.unit_code = u.code"
-    " WHERE u.path >= ? AND u.path < ? AND u.level = ?"
+    f" WHERE u.path >= ? AND u.path < ? AND u.level = ? AND u.{LIVE}"
     " GROUP BY u.path"
 )
 
@@ -269,7 +271,7 @@ def units_with_work(
     row = conn.execute(
         "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM submissions AS s"
         f"   WHERE s.campaign_code = ? AND s.form_id IN ({marks}) AND s.unit_code = u.code)), 0)"
-        " FROM units AS u WHERE u.path >= ? AND u.path < ? AND u.level = ?",
+        f" FROM units AS u WHERE u.path >= ? AND u.path < ? AND u.level = ? AND u.{LIVE}",
         (campaign_code, *ids, root_path, root_path + PATH_END, level),
     ).fetchone()
     return int(row[0]), int(row[1])

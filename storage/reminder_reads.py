@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from storage.reads import LIVE
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -37,7 +39,7 @@ def unreminded(
         "SELECT u.code, u.name, m.id, m.channel, m.chat_id"
         " FROM units AS u"
         " JOIN members AS m ON m.unit_code = u.code AND m.role = 'rep' AND m.reachable = 1"
-        " WHERE u.level = ? AND u.path >= ? AND u.path < ?"
+        f" WHERE u.level = ? AND u.path >= ? AND u.path < ? AND u.{LIVE}"
         " AND NOT EXISTS (SELECT 1 FROM submissions AS s WHERE s.campaign_code = ?"
         "   AND s.form_id = ? AND s.unit_code = u.code)"
         " AND NOT EXISTS (SELECT 1 FROM reminders_sent AS r WHERE r.campaign_code = ?"

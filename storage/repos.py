@@ -26,6 +26,7 @@ from storage.models import (
     SubmissionVersion,
     Unit,
 )
+from storage.reads import LIVE
 from storage.timefmt import parse_ts, ts
 
 _UNIT_COLUMNS = "code, name, level, parent_code, path, depth"
@@ -39,7 +40,13 @@ _INVITE_COLUMNS = (
 
 def _unit(row: Sequence[Any]) -> Unit:
     return Unit(
-        code=row[0], name=row[1], level=row[2], parent_code=row[3], path=row[4], depth=row[5]
+        code=row[0],
+        name=row[1],
+        level=row[2],
+        parent_code=row[3],
+        path=row[4],
+        depth=row[5],
+        merged_into=row[6] if len(row) > 6 else None,
     )
 
 
@@ -85,31 +92,41 @@ class _Repo:
         return rows[0] if rows else None
 
 
+# A unit with the unit it was merged into (NULL for the live tree); the session row keeps the
+# six columns above, a member's unit being never a merged one (a merge moves its members).
+_UNIT_ROW = f"{_UNIT_COLUMNS}, merged_into"
+
+
 class UnitRepo(_Repo):
     """The organisation tree."""
 
     async def get(self, code: str) -> Unit | None:
-        """Return the unit with this code, or None."""
-        row = await self._one(f"SELECT {_UNIT_COLUMNS} FROM units WHERE code = ?", (code,))
+        """Return the unit with this code (a merged one too: see `merged_into`), or None."""
+        row = await self._one(f"SELECT {_UNIT_ROW} FROM units WHERE code = ?", (code,))
         return _unit(row) if row else None
 
     async def find_nocase(self, code: str) -> list[Unit]:
         """Return the units whose code is `code` in any case (one, unless an old import made two)."""
         rows = await self._all(
-            f"SELECT {_UNIT_COLUMNS} FROM units WHERE code = ? COLLATE NOCASE ORDER BY code",
+            f"SELECT {_UNIT_ROW} FROM units WHERE code = ? COLLATE NOCASE ORDER BY code",
             (code,),
         )
         return [_unit(row) for row in rows]
 
-    async def all(self) -> list[Unit]:
-        """Return every unit in tree order."""
-        rows = await self._all(f"SELECT {_UNIT_COLUMNS} FROM units ORDER BY path")
+    async def all(self, *, merged: bool = False) -> list[Unit]:
+        """Return every unit of the live tree in tree order (`merged`: the merged ones too)."""
+        where = "" if merged else f" WHERE {LIVE}"
+        rows = await self._all(f"SELECT {_UNIT_ROW} FROM units{where} ORDER BY path")
         return [_unit(row) for row in rows]
 
-    async def subtree(self, root: Unit, *, include_root: bool = True) -> list[Unit]:
-        """Return `root` (optionally) and every unit below it, in tree order."""
+    async def subtree(
+        self, root: Unit, *, include_root: bool = True, merged: bool = False
+    ) -> list[Unit]:
+        """Return `root` (optionally) and every live unit below it, in tree order (`merged`:
+        the merged ones too)."""
+        live = "" if merged else f" AND {LIVE}"
         rows = await self._all(
-            f"SELECT {_UNIT_COLUMNS} FROM units WHERE path >= ? AND path < ? ORDER BY path",
+            f"SELECT {_UNIT_ROW} FROM units WHERE path >= ? AND path < ?{live} ORDER BY path",
             (root.path, root.path + "\uffff"),
         )
         units = [_unit(row) for row in rows]

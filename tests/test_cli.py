@@ -164,7 +164,9 @@ def test_chat_on_the_console(workdir: Path) -> None:
 def test_demo_runs_offline(tmp_path: Path) -> None:
     result = run("demo", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Ban công tác Mặt trận Khu phố 1, Phường Mẫu" in result.stdout
+    # A real province and ward of the official 2025 list (issue 16), seeded, not typed.
+    assert '$ thidua units seed "Đắk Lắk"' in result.stdout
+    assert "Ban công tác Mặt trận Khu phố 1, Phường Buôn Ma Thuột" in result.stdout
     # The confirmation's wording belongs to bot/texts; the demo must reach it with these values.
     assert any(
         "Đã nhận" in line and "Thắp sáng hẻm 12" in line and "Khu phố 1" in line
@@ -183,4 +185,4 @@ def test_demo_runs_offline(tmp_path: Path) -> None:
     names = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert "Khu phố 1" in names and "Khu phố 2" in names
     report = Document(str(tmp_path / "out" / "dang-ky.docx"))
-    assert any("Phường Mẫu, ngày" in p.text for p in report.paragraphs)
+    assert any("Phường Buôn Ma Thuột, ngày" in p.text for p in report.paragraphs)
