@@ -203,6 +203,9 @@ class ZaloConfig(_Section):
     mode: Literal["polling", "webhook"] = "polling"
 
 
+MIN_WEB_SECRET = 16  # characters: the webhooks' secrets and the links' keys derive from it
+
+
 class WebConfig(_Section):
     """The bot's own web server: webhooks, signed download links, /healthz."""
 
@@ -530,8 +533,25 @@ def channel_problems(settings: Settings) -> list[str]:
                 f" the channel ({name}.enabled = false)"
             )
         if config.mode == "webhook":
-            problems.append(
-                f"{name}.mode: chưa hỗ trợ webhook, hãy dùng polling / webhook is not"
-                " available yet; use polling"
-            )
+            problems.extend(_webhook_problems(name, settings.web))
+    return problems
+
+
+def _webhook_problems(name: str, web: WebConfig) -> list[str]:
+    """What webhook mode needs of `[web]`: an address the platform can reach, and a secret."""
+    problems: list[str] = []
+    url = web.public_url
+    local = url.startswith(("http://127.0.0.1", "http://localhost"))
+    if not url.startswith("https://") and not local:
+        problems.append(
+            f"{name}.mode = webhook: cần web.public_url dạng https://… (máy chủ công khai, có"
+            f" chứng chỉ) / needs web.public_url as https://… (a public server with a"
+            " certificate)"
+        )
+    if len(web.secret.get_secret_value()) < MIN_WEB_SECRET:
+        problems.append(
+            f"{name}.mode = webhook: cần web.secret dài ít nhất {MIN_WEB_SECRET} ký tự, đặt"
+            f" trong biến môi trường THIDUA_WEB__SECRET / needs web.secret of at least"
+            f" {MIN_WEB_SECRET} characters, set in THIDUA_WEB__SECRET"
+        )
     return problems

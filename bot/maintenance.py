@@ -1,4 +1,5 @@
-"""Housekeeping while the bot runs: forgetting old update keys, removing expired downloads."""
+"""Housekeeping while the bot runs: forgetting old update keys and handled webhook updates,
+removing expired downloads."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from bot import metrics
 from bot.clock import Clock
 from bot.logs import logfmt
+from bot.web import hooks
 from bot.web.downloads import Downloads
 from storage.db import Database
 
@@ -47,6 +49,8 @@ async def keep_tidy(
     """Prune now and then every `EVERY` seconds until `stop` is set."""
     while not stop.is_set():
         try:
+            # Kept webhook updates first: one is replayed unless its key is still in `inbox`.
+            await hooks.prune(db, clock.now())
             await prune_inbox(db, clock.now())
         except Exception:  # housekeeping must never stop the bot
             log.exception(logfmt("maintenance_failed"))

@@ -76,6 +76,7 @@ from bot.delivery import Outcome, classify
 from bot.errors import ChannelError, RateLimited, TransientError, Unauthorized
 from bot.logs import logfmt
 from bot.messages import Inbound, Outbound
+from bot.metrics import OUTBOX
 from bot.transport import BackgroundSender, Counted, Sender, Senders
 from storage.db import Database
 from storage.models import OutboxKind, OutboxMessage, OutboxState
@@ -591,6 +592,7 @@ class ChannelSender:
     async def _sent(self, item: _Item) -> None:
         self.sent += 1
         self._hiccups = self._rate_limits = 0
+        OUTBOX.labels(self.channel, item.row.kind.value, OutboxState.SENT.value).inc()
         try:
             async with self.db.transaction() as repos:
                 await repos.outbox.mark_sent(item.row.id, self.clock.now())
@@ -643,6 +645,7 @@ class ChannelSender:
             return
         async with self.db.transaction() as repos:
             await repos.outbox.finish(item.row.id, OutboxState.FAILED, error)
+        OUTBOX.labels(self.channel, item.row.kind.value, OutboxState.FAILED.value).inc()
         log.warning(logfmt("outbox_failed", channel=self.channel, attempts=attempt))
 
     async def _unreachable(self, item: _Item, error: str) -> None:
@@ -661,6 +664,7 @@ class ChannelSender:
             await repos.outbox.skip_unreachable(theirs)
             if member is not None:
                 await repos.members.set_reachable(member, False)
+        OUTBOX.labels(self.channel, item.row.kind.value, OutboxState.UNREACHABLE.value).inc()
         log.warning(logfmt("outbox_unreachable", channel=self.channel))
 
     def _drop(self, row_id: int) -> None:
@@ -704,6 +708,13 @@ class Outbox:
                 tuning,
             )
             for name in names
+        }
+
+    def alive(self) -> dict[str, bool]:
+        """Each channel's sender: True while its task runs (for /healthz)."""
+        return {
+            name: sender.task is not None and not sender.task.done()
+            for name, sender in self.senders.items()
         }
 
     def start(self) -> None:

@@ -163,7 +163,10 @@ class Router:
                 await self._reply(inbound, handled)
             return handled
         finally:
-            elapsed = (time.perf_counter() - started) * 1000
+            seconds = time.perf_counter() - started
+            elapsed = seconds * 1000
+            metrics.UPDATES.labels(inbound.channel, handled.handler).inc()
+            metrics.UPDATE_SECONDS.labels(handled.handler).observe(seconds)
             log.info(
                 logfmt(
                     "update",

@@ -8,6 +8,8 @@ import gc
 import logging
 import signal
 import sys
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,12 +24,15 @@ from bot.context import BotLinks
 from bot.errors import RateLimited
 from bot.logs import logfmt, redact
 from bot.maintenance import keep_tidy
+from bot.messages import Inbound
 from bot.outbox import Outbox
 from bot.router import Router
 from bot.scheduling import Scheduler
 from bot.transport import Adapter, Senders
+from bot.web import hooks
 from bot.web.app import build_app
 from bot.web.downloads import Downloads
+from bot.web.hooks import Hook, WebhookChannel, Webhooks
 from bot.web.server import WebServer, WebStartFailed
 from storage.db import Database, open_database
 
@@ -107,6 +112,25 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             outbox = Outbox(db, senders, router.clock, settings.outbox)
             router.observers.append(outbox.observe)
             outbox.start()
+            scheduler = Scheduler(db, settings, router.clock)
+            health = BotHealth(outbox)
+            router.observers.append(health.observe)
+            # The web app listens before any webhook is registered (updates may come at once);
+            # /healthz says 503 until the scheduler runs.
+            webhooks = _webhooks(settings, channels, router)
+            web = WebServer(
+                build_app(db, scheduler, downloads, router.clock, webhooks=webhooks, health=health),
+                settings.web.listen,
+            )
+            try:
+                await web.start()
+            except WebStartFailed as exc:
+                web = None
+                print(exc.line, file=sys.stderr)
+                return 1
+            if webhooks is not None:
+                # Updates kept before a crash, never handled: now, before any new one.
+                await hooks.replay(db, router.submit)
             for channel in channels:
                 try:
                     await channel.start(router.submit)
@@ -121,19 +145,10 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             gc.collect()
             gc.freeze()
             # Reminders and digests: planned on the project clock into the outbox.
-            scheduler = Scheduler(db, settings, router.clock)
             scheduler.start()
             # Admins who broadcast from a chat hear how it goes, then the delivery report.
             progress = ProgressReporter(db, senders, router.clock, router.texts)
             progress.start()
-            # /healthz reads the database and the scheduler: both run by now.
-            web = WebServer(build_app(db, scheduler, downloads, router.clock), settings.web.listen)
-            try:
-                await web.start()
-            except WebStartFailed as exc:
-                web = None
-                print(exc.line, file=sys.stderr)
-                return 1
             tidy = asyncio.create_task(
                 keep_tidy(db, router.clock, stop, downloads), name="maintenance"
             )
@@ -166,6 +181,43 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
                     await channel.close()
             log.info(logfmt("stopped"))
     return 0
+
+
+def _webhooks(settings: Settings, channels: list[Adapter], router: Router) -> Webhooks | None:
+    """Point the channels in webhook mode at the web app; None when every channel polls."""
+    modes = {"telegram": settings.telegram.mode, "zalo": settings.zalo.mode}
+    secret = settings.web.secret.get_secret_value()
+    taking: dict[str, Hook] = {}
+    secrets: dict[str, str] = {}
+    for channel in channels:
+        if modes.get(channel.name) != "webhook" or not isinstance(channel, WebhookChannel):
+            continue
+        secrets[channel.name] = hooks.webhook_secret(secret, channel.name)
+        channel.use_webhook(
+            hooks.webhook_url(settings.web.public_url, channel.name), secrets[channel.name]
+        )
+        taking[channel.name] = channel
+    return Webhooks(taking, secrets, router.submit) if taking else None
+
+
+@dataclass
+class BotHealth:
+    """What /healthz reads of the running bot: its outbox senders, each channel's last update."""
+
+    outbox: Outbox
+    seen: dict[str, datetime] = field(default_factory=dict)
+
+    def observe(self, inbound: Inbound, handled: object) -> None:
+        """Note the time of the channel's latest update (a router observer)."""
+        self.seen[inbound.channel] = self.outbox.clock.now()
+
+    def senders(self) -> dict[str, bool]:
+        """Each channel's sender: True while its task runs."""
+        return self.outbox.alive()
+
+    def last_seen(self) -> dict[str, datetime]:
+        """Each channel's latest update taken by this process."""
+        return dict(self.seen)
 
 
 def _start_failed(channel: Adapter, exc: BaseException) -> None:

@@ -298,3 +298,8 @@ def last_digest_of_unit(conn: sqlite3.Connection, unit_code: str) -> str | None:
         (unit_code,),
     ).fetchone()
     return None if row is None or row[0] is None else str(row[0])
+
+
+def probe(conn: sqlite3.Connection) -> int:
+    """Read the schema table through `conn` (a new connection: the file is there and readable)."""
+    return int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])

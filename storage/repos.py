@@ -373,6 +373,39 @@ class InboxRepo(_Repo):
         return max(cursor.rowcount, 0)
 
 
+class WebhookInboxRepo(_Repo):
+    """Updates taken by webhook, kept until handled (a crash after the 200 loses none)."""
+
+    async def record(self, key: str, channel: str, inbound: str, now: datetime) -> bool:
+        """Keep one update; False when it is kept already or was handled (a redelivery)."""
+        handled = await self._one("SELECT 1 FROM inbox WHERE key = ?", (key,))
+        if handled is not None:
+            return False
+        cursor = await self.conn.execute(
+            "INSERT INTO webhook_inbox (key, channel, inbound, received_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING",
+            (key, channel, inbound, ts(now)),
+        )
+        return cursor.rowcount == 1
+
+    async def unhandled(self) -> list[str]:
+        """The kept updates not handled yet (their key not in `inbox`), oldest first."""
+        rows = await self._all(
+            "SELECT w.inbound FROM webhook_inbox AS w"
+            " WHERE NOT EXISTS (SELECT 1 FROM inbox AS i WHERE i.key = w.key) ORDER BY w.id"
+        )
+        return [str(row[0]) for row in rows]
+
+    async def prune(self, before: datetime) -> int:
+        """Forget the handled updates, and any received before `before`; return how many."""
+        cursor = await self.conn.execute(
+            "DELETE FROM webhook_inbox WHERE received_at < ?"
+            " OR EXISTS (SELECT 1 FROM inbox AS i WHERE i.key = webhook_inbox.key)",
+            (ts(before),),
+        )
+        return max(cursor.rowcount, 0)
+
+
 class ReminderRepo(_Repo):
     """Which reminders were planned: the key that makes each one exactly-once."""
 
@@ -929,6 +962,15 @@ class OutboxRepo(_Repo):
                 tuple(row_ids),
             )
 
+    async def backlog(self, now: datetime) -> dict[str, tuple[int, datetime]]:
+        """Per channel: how many pending rows are due by `now`, and the oldest one's time."""
+        rows = await self._all(
+            "SELECT channel, count(*), min(not_before) FROM outbox"
+            " WHERE state = 'pending' AND not_before <= ? GROUP BY channel",
+            (ts(now),),
+        )
+        return {str(row[0]): (int(row[1]), parse_ts(row[2])) for row in rows}
+
     async def counts(self, kind: OutboxKind, ref: str) -> dict[OutboxState, int]:
         """How many rows of one cause (a broadcast id, a reminder key) are in each state."""
         rows = await self._all(
@@ -1108,6 +1150,7 @@ class Repos:
         self.meta = MetaRepo(conn)
         self.sessions = SessionRepo(conn)
         self.inbox = InboxRepo(conn)
+        self.webhooks = WebhookInboxRepo(conn)
         self.reminders = ReminderRepo(conn)
         self.campaigns = CampaignRepo(conn)
         self.submissions = SubmissionRepo(conn)

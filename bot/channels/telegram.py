@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import error as tg_error
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
@@ -49,6 +49,8 @@ BACKGROUND_CONCURRENCY = 8
 # message a second per chat, and a part refused with 429 would make the row go again whole,
 # its first part twice. Replies keep their parts back to back (a person is waiting).
 PART_GAP = 1.05
+ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # the webhook's secret comes in this header
 CAPTION_LIMIT = 1024  # a photo's caption; a longer text goes as a message after the photo
 PHOTO_IDS = 64  # photo URLs whose Telegram file id is remembered
 log = logging.getLogger("thidua.telegram")
@@ -206,6 +208,7 @@ class TelegramChannel:
     """
 
     name = NAME
+    secret_header = SECRET_HEADER
 
     def __init__(
         self,
@@ -233,6 +236,8 @@ class TelegramChannel:
         self._sending = asyncio.Semaphore(SEND_CONCURRENCY)
         self._background = asyncio.Semaphore(BACKGROUND_CONCURRENCY)
         self._photo_ids: dict[str, str] = {}  # a photo URL -> the file id Telegram gave it
+        self._webhook: tuple[str, str] | None = None  # (url, secret) in webhook mode
+        self._answering: set[asyncio.Task[None]] = set()
         # (chat, key) -> the message `post_or_edit` keeps up to date (lost on restart: a new
         # message is posted then, which is all the person sees of it).
         self._edited: dict[tuple[str, str], int] = {}
@@ -251,15 +256,30 @@ class TelegramChannel:
         self._opened = True
         self.username = self.app.bot.username
 
+    def use_webhook(self, url: str, secret: str) -> None:
+        """Take updates by webhook at `url` (bot/web/hooks.py), checked with `secret`."""
+        self._webhook = (url, secret)
+
     async def start(self, dispatch: Dispatch) -> None:
-        """Start polling (opening first if needed); every update goes to `dispatch`."""
+        """Start polling, or register the webhook (opening first if needed); every update goes
+        to `dispatch`."""
         await self.open()
         self._dispatch = dispatch
+        if self._webhook is not None:
+            url, secret = self._webhook
+            try:
+                # Never deleted on shutdown: updates wait at Telegram while the bot restarts.
+                await self.app.bot.set_webhook(
+                    url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+                )
+            except tg_error.TelegramError as exc:
+                raise map_error(exc) from None
+            return
         assert self.app.updater is not None
         await self.app.updater.start_polling(
             poll_interval=0,
             timeout=self.poll_timeout,
-            allowed_updates=["message", "callback_query"],
+            allowed_updates=ALLOWED_UPDATES,
             error_callback=self._on_poll_error,
         )
         await self.app.start()
@@ -290,6 +310,30 @@ class TelegramChannel:
         if inbound is not None and self._dispatch is not None:
             # Queued behind its chat only: this slot goes straight back to receiving.
             self._dispatch(inbound)
+
+    async def webhook_inbounds(self, body: Any) -> list[Inbound]:
+        """The update in a webhook POST's body, as polling would have read it ([] for one we do
+        not handle or cannot read: counted, never raised)."""
+        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+            _unparseable(str(body.get("update_id")) if isinstance(body, dict) else "?", "shape")
+            return []
+        try:
+            update = Update.de_json(body, self.app.bot)
+        except Exception as exc:  # PTB cannot read a field: skip it, as polling does
+            _unparseable(str(body["update_id"]), type(exc).__name__)
+            return []
+        if update.callback_query is not None:
+            # The spinner stops in the background: the platform waits for our 200 meanwhile.
+            task = asyncio.create_task(self._answer_query(update.callback_query))
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
+        inbound = to_inbound(update)
+        return [inbound] if inbound is not None else []
+
+    @staticmethod
+    async def _answer_query(query: CallbackQuery) -> None:
+        with contextlib.suppress(tg_error.TelegramError):
+            await query.answer()
 
     async def fetch(self, inbound: Inbound) -> tuple[bytes, str] | None:
         """Download the photo or document of an update (None when over the size limit)."""

@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 import logging
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from bot.channels.splitting import split_text
 from bot.channels.zalo_client import MESSAGE_LIMIT, ZaloClient
-from bot.channels.zalo_updates import to_inbound
+from bot.channels.zalo_updates import to_inbound, unwrap
 from bot.config import ZaloConfig
 from bot.errors import BadRequest, RateLimited, TransientError, Unauthorized
 from bot.files import MAX_BYTES
@@ -23,6 +24,7 @@ NAME = "zalo"
 log = logging.getLogger("thidua.zalo")
 
 MAX_BACKOFF = 60.0
+SECRET_HEADER = "X-Bot-Api-Secret-Token"  # the webhook's secret comes in this header
 STOP_GRACE = 2.0  # how long a shutdown lets the current long poll finish before cancelling it
 
 
@@ -34,6 +36,7 @@ class ZaloChannel:
     """
 
     name = NAME
+    secret_header = SECRET_HEADER
 
     def __init__(
         self,
@@ -45,6 +48,7 @@ class ZaloChannel:
         self.poll_timeout = poll_timeout
         self.client = client or ZaloClient(config.token.get_secret_value(), config.base_url)
         self._poller: asyncio.Task[None] | None = None
+        self._webhook: tuple[str, str] | None = None  # (url, secret) in webhook mode
         self._stopping = False
         self._opened = False
 
@@ -54,9 +58,17 @@ class ZaloChannel:
             await self.client.get_me()
             self._opened = True
 
+    def use_webhook(self, url: str, secret: str) -> None:
+        """Take updates by webhook at `url` (bot/web/hooks.py), checked with `secret`."""
+        self._webhook = (url, secret)
+
     async def start(self, dispatch: Dispatch) -> None:
-        """Make sure no webhook is set, then poll in the background, each update to `dispatch`."""
+        """Register the webhook in webhook mode; else make sure none is set, then poll in the
+        background, each update to `dispatch`."""
         await self.open()
+        if self._webhook is not None:
+            await self.client.set_webhook(*self._webhook)
+            return
         try:
             await self.client.ensure_polling()
         except BadRequest:
@@ -88,6 +100,19 @@ class ZaloChannel:
                     continue
                 # Queued behind its chat only (its queue is bounded); the poll goes straight on.
                 dispatch(inbound)
+
+    async def webhook_inbounds(self, body: Any) -> list[Inbound]:
+        """The updates in a webhook POST's body (wrapped or flat), as polling reads them."""
+        found: list[Inbound] = []
+        for update in unwrap(body):
+            inbound = to_inbound(update)
+            if inbound is None:
+                log.info(
+                    logfmt("update_ignored", channel=NAME, zalo_event=update.get("event_name"))
+                )
+            else:
+                found.append(inbound)
+        return found
 
     async def stop(self) -> None:
         """Stop polling (the current long poll gets a short grace); sending goes on."""

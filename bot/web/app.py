@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -26,11 +27,13 @@ from starlette.types import ExceptionHandler
 
 from bot.clock import Clock
 from bot.logs import logfmt
-from bot.web import pages
+from bot.web import hooks, pages
 from bot.web.downloads import PATH_PREFIX, Downloads
+from bot.web.hooks import Webhooks
 from bot.web.links import LinkState
 from bot.words import unmarked
 from storage.db import Database
+from storage.reads import probe
 
 log = logging.getLogger("thidua.web")
 
@@ -49,6 +52,18 @@ CONTENT_TYPES = {
     ".webp": "image/webp",
     ".gif": "image/gif",
 }
+
+
+class Health(Protocol):
+    """What the running bot adds to /healthz (bot/runtime.py)."""
+
+    def senders(self) -> dict[str, bool]:
+        """Each channel's outbox sender: True while its task runs."""
+        ...
+
+    def last_seen(self) -> dict[str, datetime]:
+        """Each channel's latest update taken by this process (none yet: not listed)."""
+        ...
 
 
 class Running(Protocol):
@@ -70,6 +85,8 @@ class WebParts:
     scheduler: Running
     downloads: Downloads
     clock: Clock
+    webhooks: Webhooks | None = None  # in webhook mode: the channels that take POSTs
+    health: Health | None = None  # what else /healthz reports (the running bot's parts)
 
 
 def parts(request: Request) -> WebParts:
@@ -81,42 +98,58 @@ def parts(request: Request) -> WebParts:
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """200 when the database answers and the scheduler runs; else 503 naming what fails."""
+    """200 when the database answers, the scheduler and every outbox sender run; else 503
+    naming what fails. Also the outbox's backlog and the latest update of each channel."""
     app = parts(request)
-    database = await _database_state(app.db)
+    now = app.clock.now()
+    database, backlog = await _database_state(app.db, now)
     scheduler = "running" if app.scheduler.running else "stopped"
-    healthy = database == "ok" and scheduler == "running"
+    senders = app.health.senders() if app.health is not None else {}
+    healthy = database == "ok" and scheduler == "running" and all(senders.values())
     last_tick = app.scheduler.last_tick
+    seen = app.health.last_seen() if app.health is not None else {}
     body = {
         "status": "ok" if healthy else "unavailable",
         "database": database,
         "scheduler": scheduler,
         "last_tick": last_tick.isoformat() if last_tick else None,
-        "time": app.clock.now().isoformat(),
+        "senders": {name: "running" if alive else "stopped" for name, alive in senders.items()},
+        "outbox": {
+            name: {"due": due, "oldest_seconds": max(0, round((now - oldest).total_seconds()))}
+            for name, (due, oldest) in backlog.items()
+        },
+        "last_update": {name: moment.isoformat() for name, moment in seen.items()},
+        "time": now.isoformat(),
     }
     return JSONResponse(
         body, status_code=200 if healthy else 503, headers={"Cache-Control": "no-store"}
     )
 
 
-async def _database_state(db: Database) -> str:
-    """'ok' when a trivial read answers in time; else 'closed', 'busy' or 'error'."""
+async def _database_state(
+    db: Database, now: datetime
+) -> tuple[str, dict[str, tuple[int, datetime]]]:
+    """('ok', the outbox's backlog) when the database answers in time, on the bot's own
+    connection and on a new one to the file (a file gone or unreadable fails only the second);
+    else 'closed', 'busy' or 'error', and no backlog."""
     try:
-        await asyncio.wait_for(_ping(db), HEALTH_TIMEOUT)
+        backlog = await asyncio.wait_for(_ping(db, now), HEALTH_TIMEOUT)
     except TimeoutError:
-        return "busy"
+        return "busy", {}
     except RuntimeError:  # Database.conn: "database is not open"
-        return "closed"
+        return "closed", {}
     except (sqlite3.Error, OSError) as exc:
         log.warning(logfmt("health_database", error=type(exc).__name__))
-        return "error"
-    return "ok"
+        return "error", {}
+    return "ok", backlog
 
 
-async def _ping(db: Database) -> None:
-    """Read the schema version through the same lock every transaction takes."""
-    async with db.read():
-        await db.schema_version()
+async def _ping(db: Database, now: datetime) -> dict[str, tuple[int, datetime]]:
+    """Read the backlog through the lock every transaction takes, and the file anew."""
+    async with db.read() as repos:
+        backlog = await repos.outbox.backlog(now)
+    await db.snapshot(probe)
+    return backlog
 
 
 async def download(request: Request) -> Response:
@@ -176,9 +209,22 @@ async def _broken(request: Request, exc: Exception) -> Response:
     return pages.respond(pages.BROKEN, 500)
 
 
+async def webhook(request: Request) -> Response:
+    """POST /hook/<channel>: one platform update (bot/web/hooks.py)."""
+    app = parts(request)
+    return await hooks.receive(request, app.webhooks, app.db, app.clock.now())
+
+
+async def metrics(request: Request) -> Response:
+    """The Prometheus text format of this process's counters (bot/metrics.py)."""
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
 ROUTES: list[BaseRoute] = [
     Route("/healthz", healthz, methods=["GET"]),
+    Route("/metrics", metrics, methods=["GET"]),
     Route(PATH_PREFIX + "{token}", download, methods=["GET"]),
+    Route(hooks.PATH + "{channel}", webhook, methods=["POST"]),
 ]
 
 
@@ -189,6 +235,8 @@ def build_app(
     clock: Clock,
     *,
     routes: Sequence[BaseRoute] = (),
+    webhooks: Webhooks | None = None,
+    health: Health | None = None,
 ) -> Starlette:
     """Return the web app: `ROUTES` plus `routes`, the Vietnamese error pages, no debug output."""
     handlers: dict[object, ExceptionHandler] = {
@@ -198,5 +246,5 @@ def build_app(
         Exception: _broken,
     }
     app = Starlette(routes=[*ROUTES, *routes], exception_handlers=handlers)
-    app.state.parts = WebParts(db, scheduler, downloads, clock)
+    app.state.parts = WebParts(db, scheduler, downloads, clock, webhooks, health)
     return app

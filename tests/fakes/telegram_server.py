@@ -187,6 +187,10 @@ def _limited_method(name: str) -> bool:
     return name.startswith("send") and name != "sendChatAction"
 
 
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_RETRY = 0.2  # seconds before a refused webhook POST is made again
+
+
 class _Signal:
     """Wakes every current waiter; unlike asyncio.Condition it can fire from synchronous code."""
 
@@ -384,6 +388,10 @@ class FakeTelegram:
         self.jitter = 0.0
         self._commands: dict[str, list[Params]] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self._pusher: asyncio.Task[None] | None = None
+        # (update_id, the HTTP status the bot answered; 0: no connection) of each POST made.
+        self.webhook_deliveries: list[tuple[int, int]] = []
         # Seconds every send* call takes before it is answered, as over a real link to Telegram.
         self.send_delay = 0.0
 
@@ -869,18 +877,56 @@ class FakeTelegram:
         return True
 
     async def _m_set_webhook(self, params: Params) -> Any:
-        # Only recorded: this fake does not deliver updates to webhooks.
+        # Telegram takes only https; the fake also takes a server on this machine (tests).
         url = str(params.get("url") or "")
-        if url and not url.startswith("https://"):
+        if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
             raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
-        self.webhook_url = url
+        secret = str(params.get("secret_token") or "")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook_url, self.webhook_secret = url, secret
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed = frozenset(str(kind) for kind in allowed) or None
         if params.get("drop_pending_updates") is True:
             self._queue.clear()
+        if url and (self._pusher is None or self._pusher.done()):
+            self._pusher = asyncio.create_task(self._push_updates(), name="fake-webhook")
+        self._updates_changed.fire()
         return True
+
+    async def _push_updates(self) -> None:
+        """Deliver the queued updates to the webhook one at a time, in order, as Telegram does:
+        an update leaves the queue only when the bot answered 2xx; otherwise it is tried again
+        a little later (Telegram backs off for longer)."""
+        import httpx  # only the webhook mode needs a client
+
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            while self.webhook_url:
+                if not self._queue:
+                    await self._updates_changed.wait()
+                    continue
+                update_id, body = self._queue[0]
+                headers = {"Content-Type": "application/json"}
+                if self.webhook_secret:
+                    headers[TELEGRAM_SECRET_HEADER] = self.webhook_secret
+                try:
+                    answer = await client.post(self.webhook_url, content=body, headers=headers)
+                    status = answer.status_code
+                except httpx.HTTPError:
+                    status = 0  # nobody listening (yet)
+                self.webhook_deliveries.append((update_id, status))
+                if 200 <= status < 300:
+                    if self._queue and self._queue[0][0] == update_id:
+                        self._queue.popleft()
+                    self._confirmed.fire()
+                else:
+                    await asyncio.sleep(WEBHOOK_RETRY)
 
     async def _m_get_webhook_info(self, params: Params) -> Any:
         return {
             "url": self.webhook_url,
+            "allowed_updates": sorted(self._allowed) if self._allowed else [],
             "has_custom_certificate": False,
             "pending_update_count": len(self._queue),
         }

@@ -41,6 +41,7 @@ DEFAULT_TOKEN = "1234567890:fake-zalo-token-abcdefABCDEF"
 DEFAULT_NAME = "Nguyen Van A"
 TEXT_LIMIT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
+WEBHOOK_RETRY = 0.2  # seconds before a refused webhook POST is made again
 TEXT_EVENT = "message.text.received"
 IMAGE_EVENT = "message.image.received"
 
@@ -191,6 +192,9 @@ class FakeZalo:
         self.webhook_url = ""
         self.webhook_secret = ""
         self.webhook_updated_at = 0
+        self._pusher: asyncio.Task[None] | None = None
+        self.flat_webhooks = False  # POST the flat shape seen in real traffic
+        self.webhook_deliveries: list[int] = []  # the status the bot answered each POST (0: none)
         self._failures: dict[str, deque[tuple[int, int]]] = {}
         self._blocked: set[str] = set()
         self._window: SendWindow | None = None
@@ -464,17 +468,48 @@ class FakeZalo:
 
     async def _set_webhook(self, request: Request, body: JsonDict) -> Response:
         url, secret = body.get("url"), body.get("secret_token")
-        if not isinstance(url, str) or not url.startswith("https://") or len(url) <= 8:
+        # Zalo takes only https; the fake also takes a server on this machine (tests).
+        local = isinstance(url, str) and url.startswith(("http://127.0.0.1", "http://localhost"))
+        if not isinstance(url, str) or not (url.startswith("https://") or local) or len(url) <= 8:
             return _error(400, "url must be an https URL")
         if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
             return _error(400, "secret_token must be 8-256 characters")
         self.webhook_url, self.webhook_secret = url, secret
         self.webhook_updated_at = now_ms()
+        if self._pusher is None or self._pusher.done():
+            self._pusher = asyncio.create_task(self._push_updates(), name="fake-zalo-webhook")
         return _ok({"url": url, "updated_at": self.webhook_updated_at})
+
+    async def _push_updates(self) -> None:
+        """POST the queued updates to the webhook in order (the documented wrapped shape, or
+        the flat one after `flat_webhooks = True`); one leaves the queue on a 2xx answer."""
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            while self.webhook_url:
+                if not self._updates:
+                    async with self._arrived:
+                        await self._arrived.wait_for(
+                            lambda: bool(self._updates) or not self.webhook_url
+                        )
+                    continue
+                update = self._updates[0]
+                content = json.dumps(webhook_body(update, flat=self.flat_webhooks)).encode()
+                headers = {"Content-Type": "application/json", SECRET_HEADER: self.webhook_secret}
+                try:
+                    answer = await client.post(self.webhook_url, content=content, headers=headers)
+                    status = answer.status_code
+                except httpx.HTTPError:
+                    status = 0  # nobody listening (yet)
+                self.webhook_deliveries.append(status)
+                if 200 <= status < 300:
+                    if self._updates and self._updates[0] is update:
+                        self._updates.popleft()
+                else:
+                    await asyncio.sleep(WEBHOOK_RETRY)
 
     async def _delete_webhook(self, request: Request, body: JsonDict) -> Response:
         self.webhook_url = self.webhook_secret = ""
         self.webhook_updated_at = now_ms()
+        self._wake()  # the pusher stops
         return _ok({"url": "", "updated_at": self.webhook_updated_at})
 
     async def _get_webhook_info(self, request: Request, body: JsonDict) -> Response:
