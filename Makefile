@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python benchmarks/stall.py
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/broadcast.py
+	$(BIN)/python benchmarks/webhook.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache demo-out

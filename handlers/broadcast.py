@@ -262,6 +262,10 @@ async def _take_audience(ctx: Context) -> list[Outbound]:
     menu = _audience_menu(ctx)
     index = pick_option(ctx.inbound.text, [c.label for c in menu])
     if index is None:
+        # Units named straight away ("khu pho 1 va khu pho 3") are as good as the menu's way.
+        found = [find_units(await _below(ctx), term) for term in unit_terms(ctx.inbound.text)]
+        if found and all(len(matches) == 1 for matches in found):
+            return _chosen(ctx, _units_audience([matches[0].code for matches in found]))
         return [ctx.say("thongbao_bad_pick", count=len(menu)), _ask_audience(ctx)]
     choice = menu[index]
     if choice.audience is not None:
@@ -380,6 +384,8 @@ def _show_preview(ctx: Context) -> list[Outbound]:
         except Refused as refused:
             return [Outbound(text=texts("thongbao_refused", reason=_vietnamese(refused)))]
         where = _where(texts, found, inside)
+        if not found.recipients:  # nobody has joined there yet: nothing to send or schedule
+            return [Outbound(text=texts("thongbao_nobody", where=where))]
         return [_preview_message(texts, services, found, excerpt, photo, where)]
 
     ctx.later.append(count)

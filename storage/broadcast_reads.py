@@ -22,6 +22,7 @@ __all__ = [
     "has_level",
     "levels",
     "members",
+    "merged_into",
     "not_reached",
     "unit_by_code",
     "units_nocase",
@@ -69,6 +70,12 @@ def units_nocase(conn: sqlite3.Connection, typed: str) -> list[UnitRow]:
         f"SELECT {_UNIT} FROM units WHERE code = ? COLLATE NOCASE ORDER BY code", (typed,)
     ).fetchall()
     return [UnitRow(str(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), int(r[5])) for r in rows]
+
+
+def merged_into(conn: sqlite3.Connection, code: str) -> str | None:
+    """The unit `code` was merged into (`thidua units merge`), or None for a live unit."""
+    row = conn.execute("SELECT merged_into FROM units WHERE code = ?", (code,)).fetchone()
+    return str(row[0]) if row is not None and row[0] is not None else None
 
 
 def has_level(conn: sqlite3.Connection, level: str) -> bool:

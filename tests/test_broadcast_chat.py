@@ -7,10 +7,14 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from bot.broadcasts.progress import ProgressReporter
 from bot.channels.console import console_inbound
 from bot.messages import Outbound
 from bot.outbox import Outbox
+from handlers.subtree import find_units
+from storage.models import Unit
 from tests.channels_harness import live_bot
 from tests.driver import Bot
 from tests.test_export_cli import EXAMPLE
@@ -270,3 +274,50 @@ async def test_the_report_names_who_was_not_reached_and_is_said_once(bot: Bot) -
         " bot hoặc không còn dùng).\nGõ thongbao để xem ai chưa nhận, theo từng đơn vị."
     )
     assert await reporter.report_once() == 0 and bot.recorder.texts("admin")[-1] == said
+
+
+async def test_units_typed_at_the_audience_question_and_nobody_there(bot: Bot) -> None:
+    """A head types the units instead of a number ("kp1 va kp3"); a choice that reaches
+    nobody says so and offers to choose again, rather than a preview of 0 people."""
+    await bot.enrol("admin", "X-MAU", "admin")
+    for user, unit in (("kp1", "KP-01"), ("kp3", "KP-03")):
+        await bot.enrol(user, unit, "rep")
+    await bot.say("admin", "thongbao")
+    await bot.say("admin", "Dạ kính mời các đồng chí họp liên tổ lúc 19h ạ")
+    preview = (await bot.say("admin", "kp1 va kp3"))[0]
+    assert "sẽ đến 2 người ở Khu phố 1, Khu phố 3" in preview, preview
+    await bot.say("admin", "quaylai")
+    nobody = (await bot.say("admin", "3"))[0]  # secretaries: none has joined
+    assert nobody.startswith("Chưa có ai tham gia bot") and "quaylai" in nobody, nobody
+    assert "Gửi ngay" not in nobody
+    assert "Gửi thông báo cho ai?" in (await bot.say("admin", "quaylai"))[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        ("KP-01", ["KP-01"]),
+        ("kp1", ["KP-01"]),  # the code without its dash and zero
+        ("kp 01", ["KP-01"]),
+        ("khu pho 1", ["KP-01"]),  # the name's words: not Khu phố 10
+        ("Khu phố 10", ["KP-10"]),
+        ("kp10", ["KP-10"]),
+        ("tdp5", ["TDP-05"]),  # the initials of Tổ dân phố 5
+        ("binh an", ["AP-01"]),
+        ("khu pho", ["KP-01", "KP-10"]),
+        ("chợ", []),
+        ("KP01", ["KP-01"]),
+        ("²", []),  # a digit Python cannot read as a number
+        ("9" * 5000, []),  # longer than Python reads as a number
+        ("🙂", []),
+    ],
+)
+def test_find_units_reads_codes_and_names_as_people_type_them(typed: str, codes: list[str]) -> None:
+    units = [
+        Unit(code=code, name=name, level="khu_dan_cu")
+        for code, name in (
+            ("KP-01", "Khu phố 1"), ("KP-10", "Khu phố 10"), ("TDP-05", "Tổ dân phố 5"),
+            ("AP-01", "Ấp Bình An"),
+        )
+    ]  # fmt: skip
+    assert [u.code for u in find_units(units, typed)] == codes

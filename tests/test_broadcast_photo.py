@@ -148,3 +148,22 @@ async def test_each_platform_gets_the_photo_once_telegram_by_file_id(tmp_path: P
             ]
             said = "".join(m.text or "" for m in zalo)
             assert "Mời dự lễ ra quân." in said and said.count("ngày hội đại đoàn kết") == 40
+
+
+async def test_an_admin_on_zalo_adds_a_photo_from_the_chat(tmp_path: Path) -> None:
+    """Zalo's photo link may expire: the bot keeps its own copy, which goes out by its link."""
+    async with live_bot(tmp_path) as live:
+        bot = live.bot
+        await bot.enrol("admin", "X-MAU", "admin", channel="zalo")
+        await bot.enrol("kp1", "KP-01", "rep", channel="zalo")
+        async with _site(bot) as http:
+            await bot.say("admin", "thong bao", channel="zalo")
+            assert (await bot.photo("admin", channel="zalo"))[0].startswith("Đã nhận ảnh.")
+            await bot.say("admin", "Anh chup buoi ra quan sang nay", channel="zalo")
+            preview = (await bot.say("admin", "kp1", channel="zalo"))[0]
+            assert "(kèm 1 ảnh)" in preview and "sẽ đến 1 người ở Khu phố 1" in preview, preview
+            queued = await bot.say("admin", "1", channel="zalo")
+            assert queued[-1].startswith("Đã nhận thông báo số 1 tới 1 người"), queued
+            (message,) = await _payloads(bot)
+            assert message.photo_url is not None
+            assert (await http.get(urlsplit(message.photo_url).path)).content == PNG

@@ -298,3 +298,19 @@ def test_merge_on_the_command_line(cli_workdir: Path, capsys: pytest.CaptureFixt
     code, _, err = _run(capsys, "units", "import", "below.csv")
     assert code == 1 and "KP-02 đã được gộp vào KP-01" in err
     assert _merged(cli_workdir) == {"KP-02": "KP-01", "KP-03": "KP-01", "AP-02": "KP-04"}
+
+
+async def test_a_broadcast_to_a_merged_unit_names_where_it_went(bot: Bot, tmp_path: Path) -> None:
+    from bot import broadcasts
+    from bot.broadcasts import Audience, BroadcastRefused, Reason
+
+    await _add_merged_unit(bot, tmp_path)
+    await bot.enrol("ba-mot", "KP-01", "rep")
+    await _merge(bot, ["KP-01", "KP-02"], "KP-10")
+    now = bot.clock.now()
+    with pytest.raises(BroadcastRefused) as refused:
+        await broadcasts.preview(bot.db, bot.settings, Audience("kp-01"), at=None, now=now)
+    assert refused.value.reason is Reason.UNIT
+    assert "KP-10" in refused.value.lines[0]
+    moved = await broadcasts.preview(bot.db, bot.settings, Audience("KP-10"), at=None, now=now)
+    assert moved.recipients == 1  # the representative moved with the merge

@@ -140,10 +140,10 @@ def _unit(conn: sqlite3.Connection, typed: str) -> UnitRow:
     code = typed.strip()
     exact = reads.unit_by_code(conn, code) if code else None
     if exact is not None:
-        return exact
+        return _live(conn, exact)
     matches = reads.units_nocase(conn, code) if code else []
     if len(matches) == 1:
-        return matches[0]
+        return _live(conn, matches[0])
     if matches:
         codes = ", ".join(u.code for u in matches)
         raise BroadcastRefused(
@@ -157,6 +157,19 @@ def _unit(conn: sqlite3.Connection, typed: str) -> UnitRow:
         typed,
         f"không có đơn vị mã {typed!r} (xem thidua units list)",
         f"unknown unit {typed!r} (see thidua units list)",
+    )
+
+
+def _live(conn: sqlite3.Connection, unit: UnitRow) -> UnitRow:
+    """The unit itself, unless it was merged into another: its people are there now."""
+    into = reads.merged_into(conn, unit.code)
+    if into is None:
+        return unit
+    raise BroadcastRefused(
+        Reason.UNIT,
+        unit.code,
+        f"đơn vị {unit.code} đã được gộp vào {into}, hãy dùng mã {into}",
+        f"unit {unit.code} was merged into {into}; use {into}",
     )
 
 

@@ -411,4 +411,8 @@ CATALOGUE: dict[str, str] = {
     "thongbao_photo_lost": (
         "Not sent: the photo could not be stored. Type thongbao to write it again."
     ),
+    "thongbao_nobody": (
+        "Nobody{where} has joined the bot yet, so nobody would get this. Type quaylai to choose "
+        "others, or huy to stop."
+    ),
 }

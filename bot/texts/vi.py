@@ -440,4 +440,8 @@ CATALOGUE: dict[str, str] = {
     "thongbao_photo_lost": (
         "Chưa gửi được: không lưu được ảnh kèm thông báo. Anh/Chị gõ thongbao để soạn lại."
     ),
+    "thongbao_nobody": (
+        "Chưa có ai{where} tham gia bot nên chưa ai nhận được thông báo này. Anh/Chị gõ quaylai "
+        "để chọn người nhận khác, hoặc gõ huy để dừng."
+    ),
 }
