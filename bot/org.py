@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from bot import official_units
 from bot.config import OrgConfig
+from bot.words import fold
 from storage.models import Unit
 from storage.repos import Repos
 
@@ -267,8 +268,33 @@ def _warnings(
     have there (with the official or the closest name)."""
     levels = org.level_ids()
     by_code = {u.code: u for u in units}
+    # Units under one parent by name as people read it: the same name twice is one unit twice.
+    by_name: dict[tuple[str | None, str], list[str]] = {}
+    for unit in units:
+        if unit.code not in merged:
+            by_name.setdefault((unit.parent_code, fold(unit.name)), []).append(unit.code)
     warnings: list[RowProblem] = []
-    for row in sorted(rows, key=lambda r: r.line):
+    ordered = sorted(rows, key=lambda r: r.line)
+    lines = {row.code: row.line for row in ordered}
+    for row in ordered:
+        # Two rows of the file alike: the later one is told (the earlier one stands).
+        twins = [
+            code
+            for code in by_name.get((row.parent or None, fold(row.name)), [])
+            if code != row.code and lines.get(code, 0) < row.line
+        ]
+        if twins and row.code not in merged:
+            twin = by_code[twins[0]]
+            warnings.append(
+                RowProblem(
+                    row.line,
+                    row.code,
+                    f"cùng tên với {twin.code} ({twin.name}) đã có trong cùng đơn vị cấp trên;"
+                    f" nếu là một, hãy dùng mã {twin.code}",
+                    f"same name as {twin.code} ({twin.name}) under the same parent; if they are"
+                    f" one, use the code {twin.code}",
+                )
+            )
         if row.code in merged:
             warnings.append(
                 RowProblem(

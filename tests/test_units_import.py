@@ -151,3 +151,26 @@ async def test_deep_tree_any_depth(tmp_path: Path) -> None:
     async with open_database(settings.database.path) as db, db.read() as repos:
         leaf = await repos.units.get("U7")
         assert leaf is not None and leaf.depth == 7
+
+
+async def test_the_same_unit_twice_under_one_parent_is_warned_not_refused(tmp_path: Path) -> None:
+    """A ward's file naming a khu phố already there under another code ("Khu pho 1" beside
+    KP-01), or twice in itself: imported, with a warning naming the unit already there."""
+    settings = make_settings(tmp_path)
+    await _import(settings, tmp_path / "u.csv", units_csv())
+    path = tmp_path / "more.csv"
+    path.write_text(
+        "code,name,level,parent\nKP-11,Khu pho 1,khu_dan_cu,X-MAU\n"
+        "KP-12,Khu phố 12,khu_dan_cu,X-MAU\nKP-13,khu phố 12,khu_dan_cu,X-MAU\n"
+        "AP-11,Khu phố 12,khu_dan_cu,X-SONG\n",
+        encoding="utf-8",
+    )
+    async with open_database(settings.database.path) as db:
+        report = await admin.import_units(db, settings, path)
+    assert report.new == 4
+    lines = [w.split(": ", 2)[1] + ": " + w.split(": ", 2)[2] for w in report.warnings]
+    assert len(lines) == 2, report.warnings
+    assert lines[0].startswith("KP-11: cùng tên với KP-01 (Khu phố 1)") and "mã KP-01" in lines[0]
+    assert lines[1].startswith("KP-13: cùng tên với KP-12 (Khu phố 12)")  # the later row is told
+    # Another ward may have a Khu phố 12 of its own.
+    assert not any("AP-11" in w for w in report.warnings)

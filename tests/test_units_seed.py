@@ -190,7 +190,7 @@ def test_units_import_warns_of_a_commune_the_official_list_lacks(
     (cli_workdir / "ward.csv").write_text(
         "code,name,level,parent\n"
         "X-1,Phường Buôn Ma Thuộc,xa,66\n"  # a typo: the closest official name is offered
-        "X-2,Phường Ea Kao,xa,66\n"  # official: nothing to say
+        "X-2,Phường Ea Kao,xa,66\n"  # official, but seeded already under its own code
         "X-3,buon ho,xa,66\n"  # the official spelling is given
         "X-4,Xã Không Có,xa,66\n"  # nothing close
         "KP-1,Khu phố 1,khu_dan_cu,X-1\n",  # below the commune level: the ward's own names
@@ -202,8 +202,9 @@ def test_units_import_warns_of_a_commune_the_official_list_lacks(
     payload = json.loads(captured.out)
     assert payload["new"] == 5
     warnings = payload["warnings"]
-    assert [w.split(":")[1] for w in warnings] == ["2", "4", "5"]
+    assert [w.split(":")[1] for w in warnings] == ["2", "3", "4", "5"]
     assert "gần nhất: Phường Buôn Ma Thuột" in warnings[0]
-    assert "tên chính thức là Phường Buôn Hồ" in warnings[1]
-    assert "Xã Không Có" in warnings[2] and "gần nhất" not in warnings[2]
-    assert len(captured.err.strip().splitlines()) == 3  # said on stderr as well
+    assert "X-2: cùng tên với 24" in warnings[1] and "(Phường Ea Kao)" in warnings[1]
+    assert "tên chính thức là Phường Buôn Hồ" in warnings[2]
+    assert "Xã Không Có" in warnings[3] and "gần nhất" not in warnings[3]
+    assert len(captured.err.strip().splitlines()) == 4  # said on stderr as well
