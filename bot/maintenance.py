@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot import metrics
 from bot.clock import Clock
+from bot.files import prune_held
 from bot.logs import logfmt
 from bot.web import hooks
 from bot.web.downloads import Downloads
@@ -44,9 +46,14 @@ async def prune_inbox(db: Database, now: datetime, *, window: timedelta = INBOX_
 
 
 async def keep_tidy(
-    db: Database, clock: Clock, stop: asyncio.Event, downloads: Downloads | None = None
+    db: Database,
+    clock: Clock,
+    stop: asyncio.Event,
+    downloads: Downloads | None = None,
+    held: Path | None = None,
 ) -> None:
-    """Prune now and then every `EVERY` seconds until `stop` is set."""
+    """Prune now and then every `EVERY` seconds until `stop` is set: update keys, handled
+    webhook updates, expired downloads, and attachments held by conversations left half-way."""
     while not stop.is_set():
         try:
             # Kept webhook updates first: one is replayed unless its key is still in `inbox`.
@@ -60,5 +67,10 @@ async def keep_tidy(
                 await asyncio.to_thread(downloads.prune, clock.now())
             except Exception:
                 log.exception(logfmt("maintenance_failed", part="downloads"))
+        if held is not None:
+            try:
+                await asyncio.to_thread(prune_held, held, clock.now())
+            except Exception:
+                log.exception(logfmt("maintenance_failed", part="held"))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), EVERY)

@@ -32,6 +32,21 @@ PROVINCE_WORDS = ("thanh pho ", "tinh ", "tp. ", "tp.", "tp ")
 COMMUNE_WORDS = ("phuong ", "xa ", "dac khu ")
 # What people call two cities other than by their official name.
 ALIASES = {"hcm": "79", "saigon": "79", "hn": "01"}
+# The 29 provinces that ceased on 1 July 2025 (Resolution 202/2025/QH15), by their compacted
+# folded name, and the province each became part of: people still type the old names, and the
+# package lists only the new map. Ba Rịa - Vũng Tàu is typed with or without its dash.
+MERGED_PROVINCES = {
+    "hagiang": "Tuyên Quang", "yenbai": "Lào Cai", "backan": "Thái Nguyên",
+    "vinhphuc": "Phú Thọ", "hoabinh": "Phú Thọ", "bacgiang": "Bắc Ninh",
+    "thaibinh": "Hưng Yên", "haiduong": "Hải Phòng", "hanam": "Ninh Bình",
+    "namdinh": "Ninh Bình", "quangbinh": "Quảng Trị", "quangnam": "Đà Nẵng",
+    "kontum": "Quảng Ngãi", "binhdinh": "Gia Lai", "ninhthuan": "Khánh Hòa",
+    "daknong": "Lâm Đồng", "binhthuan": "Lâm Đồng", "phuyen": "Đắk Lắk",
+    "binhduong": "Hồ Chí Minh", "bariavungtau": "Hồ Chí Minh", "binhphuoc": "Đồng Nai",
+    "longan": "Tây Ninh", "soctrang": "Cần Thơ", "haugiang": "Cần Thơ",
+    "bentre": "Vĩnh Long", "travinh": "Vĩnh Long", "tiengiang": "Đồng Tháp",
+    "baclieu": "Cà Mau", "kiengiang": "An Giang",
+}  # fmt: skip
 _SEPARATORS = re.compile(r"[\s_.\-]+")
 # How alike two folded commune names must be for one to be offered for the other (difflib's
 # ratio): a letter or two apart ("Buôn Ma Thuộc"), not two names that merely rhyme.
@@ -200,6 +215,15 @@ def find_province(typed: str) -> Province:
                 f"no province or city has the code {text} in the 2025 list (codes: {codes})"
             ]
         )
+    shown = _shown(text)
+    merged_into = MERGED_PROVINCES.get(wanted)
+    if merged_into is not None:
+        raise OfficialRefusal(
+            [
+                f"từ 1/7/2025, {shown} đã hợp nhất vào {merged_into}: hãy gõ {merged_into} / "
+                f"since 1 July 2025 {shown} is part of {merged_into}: type {merged_into}"
+            ]
+        )
     folded = bare(key(text), PROVINCE_WORDS)
     by_name = {key(p.short): p.short for p in every}
     closest = [by_name[k] for k in difflib.get_close_matches(folded, list(by_name), n=3)]
@@ -209,7 +233,6 @@ def find_province(typed: str) -> Province:
     else:
         names = ", ".join(p.short for p in every)
         vi, en = f"34 tỉnh, thành phố: {names}", f"the 34 provinces and cities: {names}"
-    shown = _shown(text)
     raise OfficialRefusal(
         [
             f"không có tỉnh, thành phố {shown} trong danh sách 2025; {vi} / "

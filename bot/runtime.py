@@ -22,6 +22,7 @@ from bot.channels.console import ConsoleChannel, chat_loop
 from bot.config import Settings, channel_problems
 from bot.context import BotLinks
 from bot.errors import RateLimited
+from bot.files import HELD, files_dir
 from bot.logs import logfmt, redact
 from bot.maintenance import keep_tidy
 from bot.messages import Inbound
@@ -150,7 +151,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
             progress = ProgressReporter(db, senders, router.clock, router.texts)
             progress.start()
             tidy = asyncio.create_task(
-                keep_tidy(db, router.clock, stop, downloads), name="maintenance"
+                keep_tidy(db, router.clock, stop, downloads, files_dir(settings) / HELD),
+                name="maintenance",
             )
             await stop.wait()
             log.info(logfmt("stopping"))

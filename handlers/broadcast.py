@@ -25,7 +25,7 @@ from bot.broadcasts.service import Preview, cancel, not_reached, preview, queue,
 from bot.broadcasts.timing import start_time
 from bot.choices import pick_option
 from bot.context import Context, Services, numbered
-from bot.files import files_dir
+from bot.files import files_dir, hold
 from bot.messages import InboundKind, Outbound
 from bot.parsers import parse_multichoice
 from bot.parsers.moments import parse_moment
@@ -231,7 +231,8 @@ async def _take_attachment(ctx: Context) -> list[Outbound]:
         return [ctx.say("thongbao_photo_too_big", limit=mb), *await ask_again(ctx)]
     data = ctx.conversation.data
     had = data.get("photo")
-    data["photo"] = ctx.download.path
+    # Held apart until queued: a composition left half-way leaves it to maintenance.
+    data["photo"] = hold(ctx.settings, ctx.download.path, ctx.now)
     ctx.download_kept = True
     if had:  # the newer photo replaces the one sent before
         (files_dir(ctx.settings) / str(had)).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.files import HELD, files_dir, prune_held
 from bot.messages import Inbound, InboundKind, Outbound
 from bot.outbox import Outbox
 from storage.models import OutboxState
@@ -22,6 +23,11 @@ from tests.test_export_chat import PUBLIC, _site
 async def _payloads(bot: Bot) -> list[Outbound]:
     rows = await bot.db.conn.execute_fetchall("SELECT payload FROM broadcasts ORDER BY id")
     return [Outbound.model_validate_json(str(r[0])) for r in rows]
+
+
+def _files(bot: Bot) -> list[Path]:
+    """The files left in the attachments folder (photos of forms, photos held)."""
+    return [p for p in Path(files_dir(bot.settings)).rglob("*") if p.is_file()]
 
 
 async def _photo_with_caption(bot: Bot, user: str, caption: str) -> list[str]:
@@ -50,7 +56,7 @@ async def test_a_photo_first_then_the_text_goes_out_behind_a_link(bot: Bot) -> N
         bot.clock.advance(timedelta(days=6))
         assert (await http.get(urlsplit(message.photo_url).path)).status_code == 200
     # The photo left the attachments folder: nothing of it is kept twice.
-    assert not list(Path(bot.settings.database.path + ".files").glob("*"))
+    assert not _files(bot)
 
 
 async def test_a_captioned_photo_is_the_text_and_a_later_photo_replaces_it(bot: Bot) -> None:
@@ -70,7 +76,7 @@ async def test_a_captioned_photo_is_the_text_and_a_later_photo_replaces_it(bot: 
     (message,) = await _payloads(bot)
     assert message.text.endswith("Ảnh buổi họp tổ dân phố.") and message.photo_url
     # Only the photo that went out is kept; the replaced one and the refused one are gone.
-    assert not list(Path(bot.settings.database.path + ".files").glob("*"))
+    assert not _files(bot)
 
 
 async def test_without_a_public_address_a_photo_is_refused_in_a_sentence(bot: Bot) -> None:
@@ -167,3 +173,19 @@ async def test_an_admin_on_zalo_adds_a_photo_from_the_chat(tmp_path: Path) -> No
             (message,) = await _payloads(bot)
             assert message.photo_url is not None
             assert (await http.get(urlsplit(message.photo_url).path)).content == PNG
+
+
+async def test_a_photo_of_an_announcement_left_half_way_is_removed_later(bot: Bot) -> None:
+    """huy after the photo: the held photo stays a while (a restart loses nothing), then the
+    maintenance removes it."""
+    await _people(bot)
+    async with _site(bot):
+        await bot.say("admin", "thongbao")
+        await bot.photo("admin")
+        assert "Đã dừng" in (await bot.say("admin", "huy"))[0]
+    (held,) = _files(bot)
+    assert held.parent.name == HELD
+    folder = files_dir(bot.settings) / HELD
+    assert prune_held(folder, bot.clock.now()) == 0  # still young
+    assert prune_held(folder, bot.clock.now() + timedelta(days=8)) == 1
+    assert not _files(bot)

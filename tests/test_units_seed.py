@@ -126,7 +126,10 @@ def test_dry_run_prints_the_changes_and_writes_nothing(
     ("typed", "said"),
     [
         ("Dak Lac", "gần nhất: Đắk Lắk"),
-        ("Quảng Nam", "Quảng Ngãi"),  # merged into Đà Nẵng in 2025: the closest names come
+        # The provinces that ceased in 2025: the one they became part of is named.
+        ("Quảng Nam", "'Quảng Nam' đã hợp nhất vào Đà Nẵng: hãy gõ Đà Nẵng"),
+        ("dak nong", "đã hợp nhất vào Lâm Đồng"),
+        ("Tỉnh Bà Rịa - Vũng Tàu", "đã hợp nhất vào Hồ Chí Minh"),
         ("99", "không có tỉnh, thành phố mã 99"),
         ("", "cần tên hoặc mã tỉnh"),
         ("   ", "cần tên hoặc mã tỉnh"),
@@ -208,3 +211,10 @@ def test_units_import_warns_of_a_commune_the_official_list_lacks(
     assert "tên chính thức là Phường Buôn Hồ" in warnings[2]
     assert "Xã Không Có" in warnings[3] and "gần nhất" not in warnings[3]
     assert len(captured.err.strip().splitlines()) == 4  # said on stderr as well
+
+
+def test_every_ceased_province_points_to_one_of_the_34() -> None:
+    from bot.official_units import MERGED_PROVINCES, provinces
+
+    assert len(MERGED_PROVINCES) == 63 - 34
+    assert set(MERGED_PROVINCES.values()) <= {p.short for p in provinces()}

@@ -105,7 +105,7 @@ async def receive(
         return _answer(200, "ok")  # Zalo's probe: an empty POST
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" a megabyte deep
         UNPARSEABLE.labels(channel).inc()
         log.warning(logfmt("webhook_unreadable", channel=channel))
         return _answer(200, "ok")  # sent again it would be just as unreadable
