@@ -38,6 +38,7 @@ from storage.models import Role, Unit
 
 FLOW = "thongbao"
 LIST_LIMIT = 8  # more units than this: ask for a code or a name
+WHERE_NAMES = 6  # units named in a preview; more are counted
 MISSED_UNITS = 12  # units listed in one message of who was not reached (Zalo: 2,000 characters)
 MAX_TEXT = 4000  # Zalo splits at 2,000; an announcement longer than two screens is a document
 MAX_PHOTO_BYTES = 5 * 1024 * 1024  # Telegram fetches a photo by URL only up to 5 MB
@@ -443,7 +444,15 @@ def _preview_message(
 
 
 def _where(texts: Texts, found: Preview, inside: Unit | None) -> str:
-    """' ở Khu phố 1, Khu phố 3' when the admin named units; nothing for their whole subtree."""
+    """' ở Khu phố 1, Khu phố 3' when the admin named units, or the units a reminder to those
+    that have not sent a form reaches (whom it reminds is what the admin checks); nothing for
+    their whole subtree."""
+    if found.audience.missing is not None and found.people:
+        names = list(dict.fromkeys(person.unit_name for person in found.people))
+        shown = ", ".join(names[:WHERE_NAMES])
+        if len(names) > WHERE_NAMES:
+            shown = texts("thongbao_and_more", names=shown, count=len(names) - WHERE_NAMES)
+        return texts("thongbao_in_units", names=shown)
     units = found.units or (found.unit,)
     if inside is not None and [unit.code for unit in units] == [inside.code]:
         return ""

@@ -77,7 +77,8 @@ async def test_only_the_units_that_have_not_sent_a_form(bot: Bot) -> None:
     forms = (await bot.say("admin", "chưa nộp"))[0]
     assert "1. Đăng ký công trình, phần việc thi đua" in forms, forms
     preview = (await bot.say("admin", "1"))[0]
-    assert "sẽ đến 3 người" in preview, preview  # KP-02..04; KP-01 registered
+    # KP-02..04, named: who gets reminded is what the admin checks; KP-01 registered.
+    assert "sẽ đến 3 người ở Khu phố 2, Khu phố 3, Khu phố 4 (màn hình 3)" in preview, preview
     await bot.say("admin", "1")
     assert sorted(r[0] for r in await _rows(bot)) == ["kp2", "kp3", "kp4"]
 

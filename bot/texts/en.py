@@ -415,4 +415,5 @@ CATALOGUE: dict[str, str] = {
         "Nobody{where} has joined the bot yet, so nobody would get this. Type quaylai to choose "
         "others, or huy to stop."
     ),
+    "thongbao_and_more": "{names} and {count} more units",
 }

@@ -444,4 +444,5 @@ CATALOGUE: dict[str, str] = {
         "Chưa có ai{where} tham gia bot nên chưa ai nhận được thông báo này. Anh/Chị gõ quaylai "
         "để chọn người nhận khác, hoặc gõ huy để dừng."
     ),
+    "thongbao_and_more": "{names} và {count} đơn vị khác",
 }
