@@ -107,28 +107,40 @@ async def find_unit(repos: Repos, typed: str) -> Unit:
         found = matches[0]
         if found.merged_into:
             # Kept as history only: its members and submissions are the other unit's now.
-            raise Refused(
-                [
-                    f"đơn vị {found.code} đã được gộp vào {found.merged_into}, hãy dùng mã"
-                    f" {found.merged_into} / unit {found.code} was merged into"
-                    f" {found.merged_into}; use {found.merged_into}"
-                ]
-            )
+            raise Refused([" / ".join(merged_unit(found.code, found.merged_into))])
         return found
     if matches:
         # Imports refuse codes that differ only in case; an older database may still hold some.
-        codes = ", ".join(u.code for u in matches)
-        raise Refused(
-            [
-                f"mã {typed!r} ứng với nhiều đơn vị ({codes}), hãy gõ đúng chữ hoa, chữ thường / "
-                f"{typed!r} matches several units ({codes}); type the code with its exact case"
-            ]
-        )
-    raise Refused(
-        [
-            f"không có đơn vị mã {typed!r} (xem thidua units list) / "
-            f"unknown unit {typed!r} (see thidua units list)"
-        ]
+        raise Refused([" / ".join(several_units(typed, [u.code for u in matches]))])
+    raise Refused([" / ".join(unknown_unit(typed))])
+
+
+# The sentences of a unit code that does not lead to one live unit, (Vietnamese, English):
+# said by `find_unit`, and by a broadcast's audience, which looks units up on its own thread.
+
+
+def unknown_unit(typed: str) -> tuple[str, str]:
+    """No unit has this code."""
+    return (
+        f"không có đơn vị mã {typed!r} (xem thidua units list)",
+        f"unknown unit {typed!r} (see thidua units list)",
+    )
+
+
+def several_units(typed: str, codes: list[str]) -> tuple[str, str]:
+    """The code names several units, differing only in case (an older import)."""
+    listed = ", ".join(codes)
+    return (
+        f"mã {typed!r} ứng với nhiều đơn vị ({listed}), hãy gõ đúng chữ hoa, chữ thường",
+        f"{typed!r} matches several units ({listed}); type the code with its exact case",
+    )
+
+
+def merged_unit(code: str, into: str) -> tuple[str, str]:
+    """The unit was merged into another: its people are there now."""
+    return (
+        f"đơn vị {code} đã được gộp vào {into}, hãy dùng mã {into}",
+        f"unit {code} was merged into {into}; use {into}",
     )
 
 

@@ -193,6 +193,7 @@ class PlatformWindow:
     """
 
     def __init__(self, per_second: float, margin: float) -> None:
+        self.per_second = per_second
         self.limit = max(1, math.floor(per_second))
         self.seconds = self.limit / per_second  # one second, unless slower than 1 a second
         self.base_margin = margin
@@ -243,7 +244,7 @@ class PlatformWindow:
             return min(MIN_LANES, most)
         trips = sorted(self._round_trips)
         slow = trips[min(len(trips) - 1, int(len(trips) * 0.9))]
-        needed = math.ceil(self.limit / self.seconds * slow - 1e-9) + 1  # 3.0000001 is 3
+        needed = math.ceil(self.per_second * slow - 1e-9) + 1  # 3.0000001 is 3
         return max(min(MIN_LANES, most), min(needed, most))
 
     def begin(self, parts: int) -> None:

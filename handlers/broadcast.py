@@ -19,10 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from bot.admin import Refused
-from bot.broadcasts.audience import Audience, parse_missing
-from bot.broadcasts.model import BroadcastRefused, State
-from bot.broadcasts.service import Preview, cancel, not_reached, preview, queue, status_in
-from bot.broadcasts.timing import start_time
+from bot.broadcasts import (
+    Audience,
+    BroadcastRefused,
+    Preview,
+    State,
+    cancel,
+    not_reached,
+    parse_missing,
+    preview,
+    queue,
+    start_time,
+    status_in,
+)
 from bot.choices import pick_option
 from bot.context import Context, Services, numbered
 from bot.files import files_dir, hold
@@ -265,9 +274,9 @@ async def _take_audience(ctx: Context) -> list[Outbound]:
     index = pick_option(ctx.inbound.text, [c.label for c in menu])
     if index is None:
         # Units named straight away ("khu pho 1 va khu pho 3") are as good as the menu's way.
-        found = [find_units(await _below(ctx), term) for term in unit_terms(ctx.inbound.text)]
-        if found and all(len(matches) == 1 for matches in found):
-            return _chosen(ctx, _units_audience([matches[0].code for matches in found]))
+        codes = _each_one(_named(await _below(ctx), ctx.inbound.text))
+        if codes:
+            return _chosen(ctx, _units_audience(codes))
         return [ctx.say("thongbao_bad_pick", count=len(menu)), _ask_audience(ctx)]
     choice = menu[index]
     if choice.audience is not None:
@@ -318,10 +327,10 @@ async def _take_unit(ctx: Context) -> list[Outbound]:
         picked = parse_multichoice(ctx.inbound.text, choices)
         if picked:
             return _chosen(ctx, _units_audience([choices[i] for i in picked]))
-    terms = unit_terms(ctx.inbound.text)
-    found = [(term, find_units(units, term)) for term in terms]
-    if found and all(len(matches) == 1 for _, matches in found):
-        return _chosen(ctx, _units_audience([matches[0].code for _, matches in found]))
+    found = _named(units, ctx.inbound.text)
+    codes = _each_one(found)
+    if codes:
+        return _chosen(ctx, _units_audience(codes))
     if len(found) == 1 and 1 < len(found[0][1]) <= LIST_LIMIT:
         matches = found[0][1]
         ctx.conversation.data["unit_choices"] = [u.code for u in matches]
@@ -333,6 +342,18 @@ async def _take_unit(ctx: Context) -> list[Outbound]:
     matches = found[0][1] if found else []
     key = "thongbao_unit_none" if not matches else "thongbao_unit_too_many"
     return [ctx.say(key, buttons=[ctx.cancel_row], count=len(matches))]
+
+
+def _named(units: list[Unit], text: str) -> list[tuple[str, list[Unit]]]:
+    """Each unit typed in one message, with the units it may mean."""
+    return [(term, find_units(units, term)) for term in unit_terms(text)]
+
+
+def _each_one(found: list[tuple[str, list[Unit]]]) -> list[str]:
+    """The codes when every term typed means exactly one unit; [] otherwise."""
+    if found and all(len(matches) == 1 for _, matches in found):
+        return [matches[0].code for _, matches in found]
+    return []
 
 
 def unit_terms(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import NamedTuple
 
-from storage.reads import PATH_END, UnitRow
+from storage.reads import PATH_END, UNIT_COLUMNS, UnitRow, unit_row
 from storage.reads import unit as unit_by_code
 
 __all__ = [
@@ -61,15 +61,12 @@ class NotReached(NamedTuple):
     state: str  # failed | unreachable | cancelled | pending
 
 
-_UNIT = "code, name, level, parent_code, path, depth"
-
-
 def units_nocase(conn: sqlite3.Connection, typed: str) -> list[UnitRow]:
     """The units whose code is `typed` in any case (one, unless an old import made two)."""
     rows = conn.execute(
-        f"SELECT {_UNIT} FROM units WHERE code = ? COLLATE NOCASE ORDER BY code", (typed,)
+        f"SELECT {UNIT_COLUMNS} FROM units WHERE code = ? COLLATE NOCASE ORDER BY code", (typed,)
     ).fetchall()
-    return [UnitRow(str(r[0]), str(r[1]), str(r[2]), r[3], str(r[4]), int(r[5])) for r in rows]
+    return [unit_row(row) for row in rows]
 
 
 def merged_into(conn: sqlite3.Connection, code: str) -> str | None:

@@ -247,10 +247,10 @@ class Database:
                 await self._rollback()
                 raise
 
-    async def refuse_if_newer(self) -> None:
-        """Raise DatabaseTooNew when a newer program has migrated this database."""
+    async def refuse_if_newer(self) -> int:
+        """Return the schema version; DatabaseTooNew when a newer program has migrated it."""
         raw, path = self.conn.raw, self.path
-        await retry_busy(lambda: refuse_newer_schema(raw, path), what="schema version")
+        return await retry_busy(lambda: refuse_newer_schema(raw, path), what="schema version")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Repos]:
@@ -347,14 +347,14 @@ class Database:
             os.chmod(name, stat.S_IMODE(os.stat(self.path).st_mode))
             os.replace(name, target)
         except BaseException:
-            _remove_with_journals(name)
+            remove_with_journals(name)
             raise
 
 
-def _remove_with_journals(name: str) -> None:
+def remove_with_journals(name: str | Path) -> None:
     """Delete a database file and the journal, WAL and shared-memory files SQLite keeps beside it."""
     for suffix in ("", "-journal", "-wal", "-shm"):
-        Path(name + suffix).unlink(missing_ok=True)
+        Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
 @asynccontextmanager
@@ -373,9 +373,9 @@ async def open_database(
         raise DatabaseNotReady(db.path, version=None, expected=len(bundled_migrations()))
     await db.open(read_only=read_only)
     try:
-        await db.refuse_if_newer()
+        version = await db.refuse_if_newer()
         if read_only:
-            version, expected = await db.schema_version(), len(bundled_migrations())
+            expected = len(bundled_migrations())
             if version < expected:
                 raise DatabaseNotReady(db.path, version=version, expected=expected)
         elif migrate:

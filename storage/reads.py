@@ -75,10 +75,11 @@ class MemberFacts(NamedTuple):
     last_digest_at: str | None
 
 
-_UNIT = "code, name, level, parent_code, path, depth"
+UNIT_COLUMNS = "code, name, level, parent_code, path, depth"
 
 
-def _unit(row: Sequence[Any]) -> UnitRow:
+def unit_row(row: Sequence[Any]) -> UnitRow:
+    """A unit read in the order of UNIT_COLUMNS."""
     return UnitRow(
         str(row[0]),
         str(row[1]),
@@ -91,16 +92,16 @@ def _unit(row: Sequence[Any]) -> UnitRow:
 
 def unit(conn: sqlite3.Connection, code: str) -> UnitRow | None:
     """Return the unit with this code, or None."""
-    row = conn.execute(f"SELECT {_UNIT} FROM units WHERE code = ?", (code,)).fetchone()
-    return _unit(row) if row else None
+    row = conn.execute(f"SELECT {UNIT_COLUMNS} FROM units WHERE code = ?", (code,)).fetchone()
+    return unit_row(row) if row else None
 
 
 def children(conn: sqlite3.Connection, code: str) -> list[UnitRow]:
     """Return the units directly below `code` (the groups of a big digest), in tree order."""
     rows = conn.execute(
-        f"SELECT {_UNIT} FROM units WHERE parent_code = ? AND {LIVE} ORDER BY path", (code,)
+        f"SELECT {UNIT_COLUMNS} FROM units WHERE parent_code = ? AND {LIVE} ORDER BY path", (code,)
     ).fetchall()
-    return [_unit(row) for row in rows]
+    return [unit_row(row) for row in rows]
 
 
 def campaigns_touching(conn: sqlite3.Connection, path: str) -> list[CampaignRow]:
@@ -108,13 +109,13 @@ def campaigns_touching(conn: sqlite3.Connection, path: str) -> list[CampaignRow]
     # Campaigns are few (tens); the tree test is done on their scope paths, by prefix.
     rows = conn.execute(
         "SELECT c.code, c.title, c.starts_on, c.ends_on, "
-        + ", ".join(f"u.{column.strip()}" for column in _UNIT.split(","))
+        + ", ".join(f"u.{column.strip()}" for column in UNIT_COLUMNS.split(","))
         + " FROM campaigns AS c JOIN units AS u ON u.code = c.scope"
         " ORDER BY c.starts_on, c.code"
     ).fetchall()
     found: list[CampaignRow] = []
     for row in rows:
-        scope = _unit(row[4:])
+        scope = unit_row(row[4:])
         if path.startswith(scope.path) or scope.path.startswith(path):
             found.append(CampaignRow(str(row[0]), str(row[1]), str(row[2]), str(row[3]), scope))
     return found

@@ -26,10 +26,9 @@ from storage.models import (
     SubmissionVersion,
     Unit,
 )
-from storage.reads import LIVE
-from storage.timefmt import parse_ts, ts
+from storage.reads import LIVE, UNIT_COLUMNS
+from storage.timefmt import parse_ts, parse_ts_or_none, ts
 
-_UNIT_COLUMNS = "code, name, level, parent_code, path, depth"
 _MEMBER_COLUMNS = (
     "id, channel, user_id, chat_id, display_name, unit_code, role, enrolled_at, reachable"
 )
@@ -73,7 +72,7 @@ def _invite(row: Sequence[Any]) -> Invite:
         created_at=parse_ts(row[4]),
         expires_at=parse_ts(row[5]),
         created_by=row[6],
-        used_at=parse_ts(row[7]) if row[7] else None,
+        used_at=parse_ts_or_none(row[7]),
         used_by=row[8],
     )
 
@@ -94,7 +93,7 @@ class _Repo:
 
 # A unit with the unit it was merged into (NULL for the live tree); the session row keeps the
 # six columns above, a member's unit being never a merged one (a merge moves its members).
-_UNIT_ROW = f"{_UNIT_COLUMNS}, merged_into"
+_UNIT_ROW = f"{UNIT_COLUMNS}, merged_into"
 
 
 class UnitRepo(_Repo):
@@ -260,7 +259,7 @@ class AttemptRepo(_Repo):
         )
         if row is None:
             return Attempts()
-        return Attempts(failures=row[0], locked_until=parse_ts(row[1]) if row[1] else None)
+        return Attempts(failures=row[0], locked_until=parse_ts_or_none(row[1]))
 
     async def save(self, channel: str, chat_id: str, attempts: Attempts) -> None:
         """Store the chat's attempt record."""
@@ -287,7 +286,7 @@ def _prefixed(alias: str, columns: str) -> str:
 # conversation, the draft it points at, and the revision of every campaign (so cached campaign
 # definitions can be trusted without another query). Parameters: channel, user_id, chat_id.
 _SESSION_SELECT = (
-    f"SELECT json_array({_prefixed('m', _MEMBER_COLUMNS)}, {_prefixed('u', _UNIT_COLUMNS)},"
+    f"SELECT json_array({_prefixed('m', _MEMBER_COLUMNS)}, {_prefixed('u', UNIT_COLUMNS)},"
     " c.flow, c.step, c.data, d.id, d.member_id, d.draft_key, d.state, d.updated_at,"
     " (SELECT group_concat(code || ' ' || revision, ',') FROM campaigns))"
     " FROM (SELECT ? AS channel, ? AS user_id, ? AS chat_id) AS k"
@@ -378,13 +377,11 @@ class WebhookInboxRepo(_Repo):
 
     async def record(self, key: str, channel: str, inbound: str, now: datetime) -> bool:
         """Keep one update; False when it is kept already or was handled (a redelivery)."""
-        handled = await self._one("SELECT 1 FROM inbox WHERE key = ?", (key,))
-        if handled is not None:
-            return False
         cursor = await self.conn.execute(
-            "INSERT INTO webhook_inbox (key, channel, inbound, received_at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO webhook_inbox (key, channel, inbound, received_at)"
+            " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE key = ?)"
             " ON CONFLICT (key) DO NOTHING",
-            (key, channel, inbound, ts(now)),
+            (key, channel, inbound, ts(now), key),
         )
         return cursor.rowcount == 1
 
@@ -999,10 +996,6 @@ _BROADCAST_COLUMNS = (
 )
 
 
-def _maybe_ts(text: str | None) -> datetime | None:
-    return parse_ts(text) if text else None
-
-
 def _broadcast(row: Sequence[Any]) -> Broadcast:
     return Broadcast(
         id=row[0],
@@ -1013,10 +1006,10 @@ def _broadcast(row: Sequence[Any]) -> Broadcast:
         photo_ref=row[5],
         created_by=row[6],
         created_at=parse_ts(row[7]),
-        scheduled_at=_maybe_ts(row[8]),
+        scheduled_at=parse_ts_or_none(row[8]),
         recipients=row[9],
-        cancelled_at=_maybe_ts(row[10]),
-        done_reported_at=_maybe_ts(row[11]),
+        cancelled_at=parse_ts_or_none(row[10]),
+        done_reported_at=parse_ts_or_none(row[11]),
     )
 
 

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.db import refuse_newer_schema
+from storage.db import refuse_newer_schema, remove_with_journals
 
 # SQLite's files beside a database: the WAL holds committed changes not yet in the main file,
 # a rollback journal the undo of an interrupted write; both belong to the file they sit beside.
@@ -133,8 +133,7 @@ def restore(backup: Path, target: Path, stamp: str) -> Restored:
         os.replace(copy, target)
         _sync(target.parent)
     except BaseException:
-        for suffix in ("", *_JOURNALS, _SHARED_MEMORY):
-            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        remove_with_journals(copy)
         raise
     return Restored(version=version, aside=aside)
 

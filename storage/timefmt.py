@@ -15,3 +15,8 @@ def ts(moment: datetime) -> str:
 def parse_ts(text: str) -> datetime:
     """Read a time written by `ts`."""
     return datetime.fromisoformat(text)  # Python 3.11 reads the trailing Z as UTC
+
+
+def parse_ts_or_none(text: str | None) -> datetime | None:
+    """Read a time written by `ts`, or None for a time never set (NULL)."""
+    return parse_ts(text) if text else None

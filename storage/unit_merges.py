@@ -15,7 +15,7 @@ from datetime import datetime
 from storage.models import Unit
 from storage.reads import PATH_END
 from storage.repos import _Repo
-from storage.timefmt import parse_ts, ts
+from storage.timefmt import parse_ts_or_none, ts
 
 
 @dataclass(frozen=True)
@@ -120,4 +120,4 @@ class UnitMergeRepo(_Repo):
     async def merged_at(self, code: str) -> datetime | None:
         """When the unit `code` was merged into another, or None."""
         row = await self._one("SELECT merged_at FROM units WHERE code = ?", (code,))
-        return None if row is None or row[0] is None else parse_ts(str(row[0]))
+        return None if row is None else parse_ts_or_none(row[0])

@@ -2,6 +2,7 @@
 
 `audience` resolves who gets one (SQL in storage/broadcast_reads.py), `timing` when it starts,
 `message` what they read, `service` the entry points for the command line and the chat.
+This package is where the command line, the chat and the tests import them from.
 """
 
 from bot.broadcasts.audience import parse_missing, recipients, select, within
@@ -15,7 +16,16 @@ from bot.broadcasts.model import (
     State,
     Status,
 )
-from bot.broadcasts.service import cancel, get, not_reached, preview, queue, status
+from bot.broadcasts.service import (
+    cancel,
+    get,
+    not_reached,
+    preview,
+    queue,
+    seconds_for,
+    status,
+    status_in,
+)
 from bot.broadcasts.timing import parse_at, start_time
 from storage.broadcast_reads import NotReached, Recipient
 
@@ -38,8 +48,10 @@ __all__ = [
     "preview",
     "queue",
     "recipients",
+    "seconds_for",
     "select",
     "start_time",
     "status",
+    "status_in",
     "within",
 ]

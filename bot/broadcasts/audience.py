@@ -9,26 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.admin import merged_unit, several_units, unknown_unit
 from bot.broadcasts.model import Audience, BroadcastRefused, Reason, Selection
 from storage import broadcast_reads as reads
 from storage.broadcast_reads import FormFacts, Recipient
 from storage.models import Role, Unit
 from storage.reads import UnitRow
-
-# Audience and Recipient are part of this module's surface (handlers import them from here).
-__all__ = [
-    "ROLES",
-    "Audience",
-    "BroadcastRefused",
-    "Reason",
-    "Recipient",
-    "Selection",
-    "outermost",
-    "parse_missing",
-    "recipients",
-    "select",
-    "within",
-]
 
 ROLES = tuple(role.value for role in Role)
 
@@ -136,41 +122,20 @@ def parse_missing(text: str) -> tuple[str, str]:
 
 
 def _unit(conn: sqlite3.Connection, typed: str) -> UnitRow:
-    """The unit typed (exact code first, then any case), as admin.find_unit finds it."""
+    """The unit typed, found as admin.find_unit finds it (exact code first, then any case),
+    refused in its words."""
     code = typed.strip()
     exact = reads.unit_by_code(conn, code) if code else None
-    if exact is not None:
-        return _live(conn, exact)
-    matches = reads.units_nocase(conn, code) if code else []
-    if len(matches) == 1:
-        return _live(conn, matches[0])
-    if matches:
-        codes = ", ".join(u.code for u in matches)
-        raise BroadcastRefused(
-            Reason.UNIT,
-            typed,
-            f"mã {typed!r} ứng với nhiều đơn vị ({codes}), hãy gõ đúng chữ hoa, chữ thường",
-            f"{typed!r} matches several units ({codes}); type the code with its exact case",
-        )
-    raise BroadcastRefused(
-        Reason.UNIT,
-        typed,
-        f"không có đơn vị mã {typed!r} (xem thidua units list)",
-        f"unknown unit {typed!r} (see thidua units list)",
-    )
-
-
-def _live(conn: sqlite3.Connection, unit: UnitRow) -> UnitRow:
-    """The unit itself, unless it was merged into another: its people are there now."""
-    into = reads.merged_into(conn, unit.code)
-    if into is None:
-        return unit
-    raise BroadcastRefused(
-        Reason.UNIT,
-        unit.code,
-        f"đơn vị {unit.code} đã được gộp vào {into}, hãy dùng mã {into}",
-        f"unit {unit.code} was merged into {into}; use {into}",
-    )
+    matches = [exact] if exact else reads.units_nocase(conn, code) if code else []
+    if len(matches) > 1:
+        codes = [u.code for u in matches]
+        raise BroadcastRefused(Reason.UNIT, typed, *several_units(typed, codes))
+    if not matches:
+        raise BroadcastRefused(Reason.UNIT, typed, *unknown_unit(typed))
+    into = reads.merged_into(conn, matches[0].code)
+    if into is not None:  # its people are in the unit it was merged into now
+        raise BroadcastRefused(Reason.UNIT, matches[0].code, *merged_unit(matches[0].code, into))
+    return matches[0]
 
 
 def _level(conn: sqlite3.Connection, typed: str) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.broadcasts.model import Preview, State, Status
+from bot.parsers import render_int as _vi  # dot thousands, as the chat writes numbers
 
 _CHANNELS = {"telegram": "Telegram", "zalo": "Zalo"}
 _STATES = {
@@ -37,8 +38,8 @@ def preview_lines(
     lines = [
         f"{head_vi} {vi_n} người{where_vi} / {head_en} {en_n} people{where_en}",
         f"Đơn vị / unit: {_units(preview)}{_narrowed(preview)}",
-        f"Thời gian gửi khoảng {_duration_vi(preview.seconds)} theo nhịp [outbox] / about"
-        f" {_duration_en(preview.seconds)} at the [outbox] pace",
+        f"Thời gian gửi khoảng {_duration(preview.seconds, _VI_UNITS)} theo nhịp [outbox] /"
+        f" about {_duration(preview.seconds, _EN_UNITS)} at the [outbox] pace",
         _start_line(preview.starts_at, asked_at, zone),
     ]
     if preview.unreachable:
@@ -133,30 +134,22 @@ def _start_line(starts: datetime | None, asked: datetime | None, zone: ZoneInfo)
     return f"Bắt đầu: {vi}, khi hết giờ yên lặng / starts: {en}, when the quiet hours end"
 
 
-def _vi(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 def _en(number: int) -> str:
     return f"{number:,}"
 
 
-def _duration_vi(seconds: float) -> str:
+_VI_UNITS = ("giờ", "phút", "giây")
+_EN_UNITS = ("h", "min", "s")
+
+
+def _duration(seconds: float, units: tuple[str, str, str]) -> str:
+    """'1 giờ 5 phút', '3 phút 20 giây', '40 giây' (or the English units)."""
+    hour, minute, second = units
     # A second at least when anyone is sent to: "0 giây" would read as "nothing to send".
     minutes, secs = divmod(max(round(seconds), 1) if seconds else 0, 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
-        return f"{hours} giờ {minutes} phút"
+        return f"{hours} {hour} {minutes} {minute}"
     if minutes:
-        return f"{minutes} phút {secs} giây" if secs else f"{minutes} phút"
-    return f"{secs} giây"
-
-
-def _duration_en(seconds: float) -> str:
-    minutes, secs = divmod(max(round(seconds), 1) if seconds else 0, 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-    return f"{secs} s"
+        return f"{minutes} {minute} {secs} {second}" if secs else f"{minutes} {minute}"
+    return f"{secs} {second}"

@@ -36,25 +36,6 @@ from storage.models import Broadcast, OutboxKind, OutboxState, Unit
 from storage.reads import UnitRow
 from storage.repos import FROM_BROADCAST, Repos
 
-# The models come with the entry points: a handler imports what it needs from here.
-__all__ = [
-    "Audience",
-    "BroadcastRefused",
-    "NotReached",
-    "Preview",
-    "Queued",
-    "Reason",
-    "State",
-    "Status",
-    "cancel",
-    "get",
-    "not_reached",
-    "preview",
-    "queue",
-    "seconds_for",
-    "status",
-]
-
 KIND = OutboxKind.BROADCAST
 
 

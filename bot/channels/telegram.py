@@ -304,8 +304,7 @@ class TelegramChannel:
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             # Stop the button's spinner at once; the answer itself comes as a message.
-            with contextlib.suppress(tg_error.TelegramError):
-                await update.callback_query.answer()
+            await self._answer_query(update.callback_query)
         inbound = to_inbound(update)
         if inbound is not None and self._dispatch is not None:
             # Queued behind its chat only: this slot goes straight back to receiving.
@@ -332,6 +331,7 @@ class TelegramChannel:
 
     @staticmethod
     async def _answer_query(query: CallbackQuery) -> None:
+        """Stop a pressed button's spinner (a failure only leaves it spinning a while)."""
         with contextlib.suppress(tg_error.TelegramError):
             await query.answer()
 

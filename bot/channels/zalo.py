@@ -91,28 +91,13 @@ class ZaloChannel:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
                 continue
-            for update in updates:
-                inbound = to_inbound(update)
-                if inbound is None:
-                    log.info(
-                        logfmt("update_ignored", channel=NAME, zalo_event=update.get("event_name"))
-                    )
-                    continue
+            for inbound in _inbounds(updates):
                 # Queued behind its chat only (its queue is bounded); the poll goes straight on.
                 dispatch(inbound)
 
     async def webhook_inbounds(self, body: Any) -> list[Inbound]:
         """The updates in a webhook POST's body (wrapped or flat), as polling reads them."""
-        found: list[Inbound] = []
-        for update in unwrap(body):
-            inbound = to_inbound(update)
-            if inbound is None:
-                log.info(
-                    logfmt("update_ignored", channel=NAME, zalo_event=update.get("event_name"))
-                )
-            else:
-                found.append(inbound)
-        return found
+        return _inbounds(unwrap(body))
 
     async def stop(self) -> None:
         """Stop polling (the current long poll gets a short grace); sending goes on."""
@@ -171,3 +156,15 @@ class ZaloChannel:
         text = render_plain(message.model_copy(update={"photo_url": None}))
         count = len(split_text(text, MESSAGE_LIMIT)) if text.strip() else 0
         return max(count + (1 if message.photo_url else 0), 1)
+
+
+def _inbounds(updates: list[dict[str, Any]]) -> list[Inbound]:
+    """The updates someone can be answered for, polled or posted; the others are logged."""
+    found: list[Inbound] = []
+    for update in updates:
+        inbound = to_inbound(update)
+        if inbound is None:
+            log.info(logfmt("update_ignored", channel=NAME, zalo_event=update.get("event_name")))
+        else:
+            found.append(inbound)
+    return found

@@ -6,21 +6,16 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from bot.parsers import render_int, render_number
+from bot.parsers import render_int, render_money, render_number
 
 MILLION: Final = 10**6
 # Millions to the nearest thousand đồng: 1.234.567 đồng is 1,235 triệu.
 _THOUSANDTH: Final = Decimal("0.001")
 
 
-def integer(n: int) -> str:
-    """'120.000.000'."""
-    return render_int(n)
-
-
-def dong(amount: int) -> str:
-    """'1.250.000.000 đồng'."""
-    return f"{render_int(amount)} đồng"
+# The chat's own renderers, under the names the report reads well with.
+integer = render_int  # '120.000.000'
+dong = render_money  # '1.250.000.000 đồng'
 
 
 def millions(amount: int) -> str:
